@@ -1,0 +1,101 @@
+package groupcache
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// ErrGetterPanicked is returned to the callers that were waiting for a
+// load whose Getter panicked. The goroutine that ran the Getter gets the
+// panic itself, as Go convention dictates; the key is free to load again.
+var ErrGetterPanicked = errors.New("groupcache: Getter panicked")
+
+// maxLeaderRetries bounds how many times a waiter takes over a load whose
+// leader gave up because its own context ended.
+const maxLeaderRetries = 8
+
+// flightKey names a load in progress. A load that asks the key's owner
+// (remote) and one that runs the Getter here (local) are kept apart: a
+// request that arrived from a peer may wait for a local load but never for
+// a remote one, so two peers whose rings disagree cannot wait on each
+// other.
+type flightKey struct {
+	key    string
+	remote bool
+}
+
+// flightGroup collapses concurrent loads of one key into one. Unlike
+// golang.org/x/sync/singleflight, a waiter stops waiting when its own
+// context ends, and a load abandoned by its leader's context is taken over
+// by a waiter instead of failing every waiter with the leader's error.
+type flightGroup struct {
+	mu    sync.Mutex
+	calls map[flightKey]*call // guarded by mu
+}
+
+// A call is one load in progress. Its result fields are written by the
+// leader before done is closed and only read after.
+type call struct {
+	done   chan struct{}
+	value  ByteView
+	expire int64
+	err    error
+
+	// abandoned reports that the load failed because the leader's
+	// context ended, not because of the key.
+	abandoned bool
+}
+
+// loadFunc loads a key. It runs in the goroutine of the caller that leads
+// the flight, with that caller's context.
+type loadFunc func(ctx context.Context) (ByteView, int64, error)
+
+// do runs fn for k unless a load of k is already in progress, in which
+// case it waits for that load's result. led reports whether this caller
+// ran fn.
+func (f *flightGroup) do(ctx context.Context, k flightKey, fn loadFunc) (v ByteView, expire int64, led bool, err error) {
+	for attempt := 0; ; attempt++ {
+		f.mu.Lock()
+		c, inFlight := f.calls[k]
+		if !inFlight {
+			if f.calls == nil {
+				f.calls = make(map[flightKey]*call)
+			}
+			c = &call{done: make(chan struct{})}
+			f.calls[k] = c
+			f.mu.Unlock()
+			f.lead(ctx, k, c, fn)
+			return c.value, c.expire, true, c.err
+		}
+		f.mu.Unlock()
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return ByteView{}, 0, false, ctx.Err()
+		}
+		if c.abandoned && attempt < maxLeaderRetries {
+			continue
+		}
+		return c.value, c.expire, false, c.err
+	}
+}
+
+func (f *flightGroup) lead(ctx context.Context, k flightKey, c *call, fn loadFunc) {
+	returned := false
+	defer func() {
+		if !returned {
+			// fn panicked or called runtime.Goexit. The panic goes
+			// on unrecovered, keeping its stack; the waiters are
+			// released with an error.
+			c.err = ErrGetterPanicked
+		}
+		f.mu.Lock()
+		delete(f.calls, k)
+		f.mu.Unlock()
+		close(c.done)
+	}()
+	c.value, c.expire, c.err = fn(ctx)
+	c.abandoned = c.err != nil && ctx.Err() != nil
+	returned = true
+}

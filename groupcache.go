@@ -1,0 +1,416 @@
+// Package groupcache provides a data loading mechanism with caching and
+// de-duplication that works across a set of peer processes.
+//
+// Each data Get first consults its local cache, otherwise delegates to the
+// requested key's canonical owner, which then checks its cache or finally
+// gets the data. In the common case, many concurrent cache misses across a
+// set of peers for the same key result in just one cache fill.
+//
+// A Group is a named cache namespace with a Getter that loads a key's
+// value when no peer has it. Each Group keeps two LRU caches inside one
+// byte budget: the main cache holds the keys this process owns, and the
+// hot cache holds popular keys owned by other peers, so that a hot key
+// does not make every request cross the network. Ownership comes from a
+// PeerPicker, normally an HTTPPool, which places keys on a consistent-hash
+// ring built exactly as golang/groupcache builds it and fetches from peers
+// over HTTP with the same protobuf messages, so that processes running
+// either library can share one ring. Concurrent loads of one key in one
+// process are collapsed into one; a peer that fails is counted and the key
+// is loaded locally instead, so a Get that the local Getter can answer
+// never fails because of the network.
+//
+// The package is a drop-in replacement for github.com/golang/groupcache:
+// every exported name of it keeps its signature. Additions, such as
+// Registry, expiring values and peer-wide Set and Remove, are opt-in.
+package groupcache
+
+import (
+	"context"
+	"errors"
+	"hash/maphash"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	pb "github.com/seed3c1b93bc/groupcache/groupcachepb"
+)
+
+// A Getter loads data for a key.
+type Getter interface {
+	// Get returns the value identified by key, populating dest.
+	//
+	// The returned data must be unversioned. That is, key must
+	// uniquely describe the loaded data, without an implicit
+	// current time, and without relying on cache expiration
+	// mechanisms, unless the Getter gives the value an expiry with
+	// SetExpiry or the group has a TTL.
+	Get(ctx context.Context, key string, dest Sink) error
+}
+
+// A GetterFunc implements Getter with a function.
+type GetterFunc func(ctx context.Context, key string, dest Sink) error
+
+// Get calls f(ctx, key, dest).
+func (f GetterFunc) Get(ctx context.Context, key string, dest Sink) error {
+	return f(ctx, key, dest)
+}
+
+// A Group is a cache namespace and associated data loaded spread over a
+// group of 1 or more machines.
+type Group struct {
+	name       string
+	getter     Getter
+	registry   *Registry
+	cacheBytes int64 // limit for the sum of the main and hot caches' bytes
+	ttl        time.Duration
+	now        func() int64 // Unix nanoseconds
+	seed       maphash.Seed
+
+	peersOnce sync.Once
+	peers     PeerPicker // set by peersOnce
+
+	// mainCache holds the keys this process owns; hotCache holds keys
+	// owned elsewhere that are asked for often enough to copy here.
+	mainCache *lruCache
+	hotCache  *lruCache
+
+	// budgetMu serializes insertions and the evictions they cause, so
+	// that the two caches together exceed cacheBytes by at most the
+	// entry being inserted.
+	budgetMu sync.Mutex
+
+	flights flightGroup
+
+	// writes counts Set and Remove calls that reached this process. A
+	// load that sees it change while in progress does not cache its
+	// result, which may predate the write.
+	writes atomic.Uint64
+
+	// Stats are statistics on the group.
+	Stats Stats
+}
+
+// GroupOptions are the optional settings of a Group. The zero value gives
+// golang/groupcache's behaviour.
+type GroupOptions struct {
+	// TTL is how long a loaded value stays valid when its Getter gives
+	// it no expiry of its own through SetExpiry. Zero means values never
+	// expire.
+	TTL time.Duration
+
+	// Now returns the current time, for deciding expiry. If nil, it is
+	// time.Now. Tests set it to control the clock.
+	Now func() time.Time
+}
+
+// NewGroup creates a coordinated group-aware Getter from a Getter.
+//
+// The returned Getter tries (but does not guarantee) to run only one Get
+// call at once for a given key across an entire set of peer processes.
+// Concurrent callers both in the local process and in other processes
+// receive copies of the answer once the original Get completes.
+//
+// The group name must be unique for each getter: a duplicate name panics.
+// A nil getter panics. The group is registered in DefaultRegistry.
+func NewGroup(name string, cacheBytes int64, getter Getter) *Group {
+	return DefaultRegistry.NewGroupOpts(name, cacheBytes, getter, nil)
+}
+
+// NewGroupOpts is like NewGroup with options; o may be nil.
+func NewGroupOpts(name string, cacheBytes int64, getter Getter, o *GroupOptions) *Group {
+	return DefaultRegistry.NewGroupOpts(name, cacheBytes, getter, o)
+}
+
+// NewGroup is like the package-level NewGroup, registering the group in r.
+func (r *Registry) NewGroup(name string, cacheBytes int64, getter Getter) *Group {
+	return r.NewGroupOpts(name, cacheBytes, getter, nil)
+}
+
+// NewGroupOpts is like the package-level NewGroupOpts, registering the
+// group in r.
+func (r *Registry) NewGroupOpts(name string, cacheBytes int64, getter Getter, o *GroupOptions) *Group {
+	if getter == nil {
+		panic("groupcache: nil Getter")
+	}
+	g := &Group{
+		name:       name,
+		getter:     getter,
+		registry:   r,
+		cacheBytes: cacheBytes,
+		now:        func() int64 { return time.Now().UnixNano() },
+		seed:       maphash.MakeSeed(),
+	}
+	if o != nil {
+		g.ttl = o.TTL
+		if now := o.Now; now != nil {
+			g.now = func() int64 { return now().UnixNano() }
+		}
+	}
+	// Small caches get one shard, and so exact LRU order; large ones
+	// get enough shards that concurrent hits rarely meet on a lock.
+	var log2Shards uint
+	if cacheBytes >= 1<<20 {
+		log2Shards = 5
+	}
+	g.mainCache = newLRUCache(log2Shards)
+	g.hotCache = newLRUCache(log2Shards)
+	r.add(g)
+	return g
+}
+
+// Name returns the name of the group.
+func (g *Group) Name() string {
+	return g.name
+}
+
+func (g *Group) initPeers() {
+	if g.peers == nil {
+		g.peers = g.registry.peerPicker(g.name)
+	}
+}
+
+func (g *Group) hash(key string) uint64 {
+	return maphash.String(g.seed, key)
+}
+
+// Get loads the value of key into dest: from this process's caches, from
+// the key's owner, or through the Getter, in that order of preference. If
+// the owner cannot be reached or fails, the value is loaded locally and
+// the failure counted in Stats.PeerErrors.
+//
+// Get honours ctx's deadline and cancellation; a caller that gives up
+// does not cancel a load that other callers of the same key wait for.
+func (g *Group) Get(ctx context.Context, key string, dest Sink) error {
+	if dest == nil {
+		g.Stats.Gets.Add(1)
+		return ErrNilDestination
+	}
+	v, _, populated, err := g.get(ctx, key, dest, false)
+	if err != nil || populated {
+		return err
+	}
+	return setSinkView(dest, v)
+}
+
+// get is Get without the final copy into dest. fromPeer marks requests
+// that a peer sent here, which never go to another peer. populated
+// reports that the Getter wrote into dest itself.
+func (g *Group) get(ctx context.Context, key string, dest Sink, fromPeer bool) (v ByteView, expire int64, populated bool, err error) {
+	g.peersOnce.Do(g.initPeers)
+	g.Stats.Gets.Add(1)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	h := g.hash(key)
+	if v, expire, ok := g.lookupCache(key, h); ok {
+		g.Stats.CacheHits.Add(1)
+		return v, expire, false, nil
+	}
+	g.Stats.Loads.Add(1)
+	if !fromPeer {
+		if peer, ok := g.peers.PickPeer(key); ok {
+			v, expire, led, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context) (ByteView, int64, error) {
+				if v, expire, ok := g.lookupCache(key, h); ok {
+					g.Stats.CacheHits.Add(1)
+					return v, expire, nil
+				}
+				g.Stats.LoadsDeduped.Add(1)
+				v, expire, err := g.getFromPeer(ctx, peer, key, h)
+				if err == nil {
+					g.Stats.PeerLoads.Add(1)
+					return v, expire, nil
+				}
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return ByteView{}, 0, ctxErr // the caller gave up; the peer is not at fault
+				}
+				g.Stats.PeerErrors.Add(1)
+				return g.loadLocally(ctx, key, h, dest, &populated, false)
+			})
+			return v, expire, led && populated, err
+		}
+	}
+	v, expire, err = g.loadLocally(ctx, key, h, dest, &populated, true)
+	return v, expire, populated, err
+}
+
+// loadLocally runs the Getter for key, once for all concurrent callers in
+// this process, and caches the value in the main cache. The leader's dest
+// receives the value from the Getter directly, and *populated is set.
+func (g *Group) loadLocally(ctx context.Context, key string, h uint64, dest Sink, populated *bool, countDedup bool) (ByteView, int64, error) {
+	v, expire, led, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context) (ByteView, int64, error) {
+		if v, expire, ok := g.lookupCache(key, h); ok {
+			g.Stats.CacheHits.Add(1)
+			return v, expire, nil
+		}
+		if countDedup {
+			g.Stats.LoadsDeduped.Add(1)
+		}
+		writes := g.writes.Load()
+		v, expire, err := g.getLocally(ctx, key, dest)
+		if err != nil {
+			g.Stats.LocalLoadErrs.Add(1)
+			return ByteView{}, 0, err
+		}
+		g.Stats.LocalLoads.Add(1)
+		*populated = true
+		g.populateCache(key, h, v, expire, g.mainCache, writes)
+		return v, expire, nil
+	})
+	if !led {
+		*populated = false
+	}
+	return v, expire, err
+}
+
+// getLocally runs the Getter into dest and returns what it stored.
+func (g *Group) getLocally(ctx context.Context, key string, dest Sink) (ByteView, int64, error) {
+	if r, ok := dest.(interface{ reset() }); ok {
+		r.reset() // a reused sink must not pass off an old value as new
+	}
+	if err := g.getter.Get(ctx, key, dest); err != nil {
+		return ByteView{}, 0, err
+	}
+	v, err := dest.view()
+	if err != nil {
+		return ByteView{}, 0, err
+	}
+	expire := sinkExpiry(dest)
+	if expire == 0 && g.ttl > 0 {
+		expire = g.now() + int64(g.ttl)
+	}
+	return v, expire, nil
+}
+
+// errExpiredResponse is returned for a peer response that expired before
+// it arrived; the key is loaded again locally.
+var errExpiredResponse = errors.New("groupcache: peer returned an expired value")
+
+func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h uint64) (ByteView, int64, error) {
+	writes := g.writes.Load()
+	req := &pb.GetRequest{Group: &g.name, Key: &key}
+	res := &pb.GetResponse{}
+	if err := peer.Get(ctx, req, res); err != nil {
+		return ByteView{}, 0, err
+	}
+	expire := res.GetExpire()
+	if expire != 0 && expire <= g.now() {
+		return ByteView{}, 0, errExpiredResponse
+	}
+	v := viewOfOwnedBytes(res.Value)
+	// Copy only a sample of remote keys here: a key asked for often
+	// is soon among them, one asked for once rarely takes space.
+	if rand.IntN(10) == 0 {
+		g.populateCache(key, h, v, expire, g.hotCache, writes)
+	}
+	return v, expire, nil
+}
+
+func (g *Group) lookupCache(key string, h uint64) (ByteView, int64, bool) {
+	if g.cacheBytes <= 0 {
+		return ByteView{}, 0, false
+	}
+	if v, expire, ok := g.mainCache.get(key, h, g.now); ok {
+		return v, expire, true
+	}
+	return g.hotCache.get(key, h, g.now)
+}
+
+// populateCache adds key to c and evicts until the group is within its
+// budget, taking from the hot cache while it holds more than an eighth of
+// the main cache's bytes. writesBefore is g.writes from before the value
+// was loaded: if a Set or Remove came since, the value may be stale and
+// is not cached.
+func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c *lruCache, writesBefore uint64) {
+	if g.cacheBytes <= 0 || entrySize(key, v) > g.cacheBytes {
+		return
+	}
+	g.budgetMu.Lock()
+	defer g.budgetMu.Unlock()
+	if g.writes.Load() != writesBefore {
+		return
+	}
+	c.add(key, h, v, expire)
+	for {
+		mainBytes, hotBytes := g.mainCache.bytes(), g.hotCache.bytes()
+		if mainBytes+hotBytes <= g.cacheBytes {
+			return
+		}
+		victim, other := g.mainCache, g.hotCache
+		if hotBytes > mainBytes/8 {
+			victim, other = other, victim
+		}
+		if !victim.removeOldest(h) && !other.removeOldest(h) {
+			return
+		}
+	}
+}
+
+// CacheType represents a type of cache.
+type CacheType int
+
+const (
+	// The MainCache is the cache for items that this peer is the
+	// owner for.
+	MainCache CacheType = iota + 1
+
+	// The HotCache is the cache for items that seem popular
+	// enough to replicate to this node, even though it's not the
+	// owner.
+	HotCache
+)
+
+// CacheStats returns stats about the provided cache within the group. An
+// unknown CacheType gives zero stats.
+func (g *Group) CacheStats(which CacheType) CacheStats {
+	switch which {
+	case MainCache:
+		return g.mainCache.stats()
+	case HotCache:
+		return g.hotCache.stats()
+	default:
+		return CacheStats{}
+	}
+}
+
+// CacheStats are returned by stats accessors on Group. Bytes counts the
+// lengths of keys and values.
+type CacheStats struct {
+	Bytes     int64
+	Items     int64
+	Gets      int64
+	Hits      int64
+	Evictions int64
+}
+
+// Stats are per-group statistics.
+type Stats struct {
+	Gets           AtomicInt // any Get request, including from peers
+	CacheHits      AtomicInt // either cache was good
+	PeerLoads      AtomicInt // either remote load or remote cache hit (not an error)
+	PeerErrors     AtomicInt
+	Loads          AtomicInt // (gets - cacheHits)
+	LoadsDeduped   AtomicInt // after singleflight
+	LocalLoads     AtomicInt // total good local loads
+	LocalLoadErrs  AtomicInt // total bad local loads
+	ServerRequests AtomicInt // gets that came over the network from peers
+}
+
+// An AtomicInt is an int64 to be accessed atomically.
+type AtomicInt int64
+
+// Add atomically adds n to i.
+func (i *AtomicInt) Add(n int64) {
+	atomic.AddInt64((*int64)(i), n)
+}
+
+// Get atomically gets the value of i.
+func (i *AtomicInt) Get() int64 {
+	return atomic.LoadInt64((*int64)(i))
+}
+
+// String returns the value of i in decimal.
+func (i *AtomicInt) String() string {
+	return strconv.FormatInt(i.Get(), 10)
+}

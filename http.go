@@ -1,0 +1,326 @@
+package groupcache
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/consistenthash"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+const (
+	defaultBasePath = "/_groupcache/"
+	defaultReplicas = 50
+
+	// DefaultPeerTimeout is how long a request to a peer may take when
+	// HTTPPoolOptions.PeerTimeout is zero. It covers the owner's own
+	// load, so it is generous; a caller's earlier deadline wins.
+	DefaultPeerTimeout = 10 * time.Second
+
+	// DefaultMaxValueBytes bounds a value carried between peers when
+	// HTTPPoolOptions.MaxValueBytes is zero.
+	DefaultMaxValueBytes = 4 << 20
+
+	// DefaultMaxKeyBytes bounds the key of a request a peer accepts when
+	// HTTPPoolOptions.MaxKeyBytes is zero.
+	DefaultMaxKeyBytes = 8 << 10
+)
+
+// HTTPPool implements PeerPicker for a pool of HTTP peers. It is also the
+// http.Handler that answers the peers' requests for this process's keys.
+type HTTPPool struct {
+	// Context optionally specifies a context for the server to use when it
+	// receives a request.
+	// If nil, the server uses the request's context.
+	Context func(*http.Request) context.Context
+
+	// Transport optionally specifies an http.RoundTripper for the client
+	// to use when it makes a request.
+	// If nil, the client uses a transport of the pool's own, tuned to
+	// keep connections to every peer open between requests.
+	Transport func(context.Context) http.RoundTripper
+
+	self      string // this peer's base URL, e.g. "https://example.net:8000"
+	opts      HTTPPoolOptions
+	registry  *Registry
+	transport *http.Transport // used when Transport is nil
+
+	setMu sync.Mutex           // serializes Set
+	ring  atomic.Pointer[ring] // replaced whole by Set, read without locks
+}
+
+// ring is one immutable generation of the pool's peer list.
+type ring struct {
+	hash    *consistenthash.Map
+	getters map[string]*httpGetter // keyed by base URL
+}
+
+// HTTPPoolOptions are the configurations of a HTTPPool. Every zero value
+// selects the default.
+type HTTPPoolOptions struct {
+	// BasePath specifies the HTTP path that will serve groupcache requests.
+	// If blank, it defaults to "/_groupcache/".
+	BasePath string
+
+	// Replicas specifies the number of key replicas on the consistent hash.
+	// If blank, it defaults to 50.
+	Replicas int
+
+	// HashFn specifies the hash function of the consistent hash.
+	// If blank, it defaults to crc32.ChecksumIEEE.
+	HashFn consistenthash.Hash
+
+	// Registry is the set of groups the pool serves and picks peers for.
+	// If nil, it is DefaultRegistry.
+	Registry *Registry
+
+	// PeerTimeout bounds each request to a peer. If zero, it is
+	// DefaultPeerTimeout; a negative value means no bound but the
+	// caller's context.
+	PeerTimeout time.Duration
+
+	// MaxValueBytes bounds the value of a peer's response: a longer one
+	// is abandoned after reading at most this many bytes and the key is
+	// loaded locally. If zero, it is DefaultMaxValueBytes.
+	MaxValueBytes int64
+
+	// MaxKeyBytes bounds the key of a request this pool serves: a longer
+	// one is refused with 414 Request URI Too Long before any group sees
+	// it. If zero, it is DefaultMaxKeyBytes.
+	MaxKeyBytes int
+}
+
+// NewHTTPPool initializes an HTTP pool of peers, and registers itself as a
+// PeerPicker of DefaultRegistry. For convenience, it also registers itself
+// as an http.Handler with http.DefaultServeMux. The self argument should be
+// a valid base URL that points to the current server, for example
+// "http://example.net:8000". It panics if called more than once.
+func NewHTTPPool(self string) *HTTPPool {
+	p := NewHTTPPoolOpts(self, nil)
+	http.Handle(p.opts.BasePath, p)
+	return p
+}
+
+// NewHTTPPoolOpts initializes an HTTP pool of peers with the given options
+// and registers it as the PeerPicker of the options' Registry. Unlike
+// NewHTTPPool, this function does not register the created pool as an
+// HTTP handler. The returned *HTTPPool implements http.Handler and must be
+// registered using http.Handle. It panics if a pool was already made for
+// the same Registry.
+func NewHTTPPoolOpts(self string, o *HTTPPoolOptions) *HTTPPool {
+	p := &HTTPPool{self: self, transport: newPeerTransport()}
+	if o != nil {
+		p.opts = *o
+	}
+	if p.opts.BasePath == "" {
+		p.opts.BasePath = defaultBasePath
+	}
+	if p.opts.Replicas == 0 {
+		p.opts.Replicas = defaultReplicas
+	}
+	if p.opts.PeerTimeout == 0 {
+		p.opts.PeerTimeout = DefaultPeerTimeout
+	}
+	if p.opts.MaxValueBytes == 0 {
+		p.opts.MaxValueBytes = DefaultMaxValueBytes
+	}
+	if p.opts.MaxKeyBytes == 0 {
+		p.opts.MaxKeyBytes = DefaultMaxKeyBytes
+	}
+	p.registry = p.opts.Registry
+	if p.registry == nil {
+		p.registry = DefaultRegistry
+	}
+	p.registry.mu.Lock()
+	made := p.registry.poolMade
+	p.registry.poolMade = true
+	p.registry.mu.Unlock()
+	if made {
+		panic("groupcache: NewHTTPPool must be called only once per Registry")
+	}
+	p.registry.RegisterPeerPicker(func() PeerPicker { return p })
+	return p
+}
+
+// newPeerTransport returns the default client transport. Peers are few and
+// talked to constantly, so it keeps plenty of idle connections to each
+// instead of http.DefaultTransport's two, which under concurrency would
+// open a new TCP connection for most requests. It ignores proxy settings
+// from the environment: peers address each other directly.
+func newPeerTransport() *http.Transport {
+	return &http.Transport{
+		DialContext: (&net.Dialer{
+			Timeout:   5 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		MaxIdleConnsPerHost: 1024,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true, // values are opaque bytes
+	}
+}
+
+// Set updates the pool's list of peers. Each peer value should be a valid
+// base URL, for example "http://example.net:8000". Set may be called at
+// any time, also while Gets are in flight: they use the list they started
+// with.
+func (p *HTTPPool) Set(peers ...string) {
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
+	r := &ring{
+		hash:    consistenthash.New(p.opts.Replicas, p.opts.HashFn),
+		getters: make(map[string]*httpGetter, len(peers)),
+	}
+	r.hash.Add(peers...)
+	for _, peer := range peers {
+		r.getters[peer] = &httpGetter{pool: p, baseURL: peer + p.opts.BasePath}
+	}
+	p.ring.Store(r)
+}
+
+// PickPeer implements PeerPicker: it returns the peer that owns key, or
+// nil, false when this process owns it or no peers were set.
+func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
+	r := p.ring.Load()
+	if r == nil || r.hash.IsEmpty() {
+		return nil, false
+	}
+	if peer := r.hash.Get(key); peer != p.self {
+		return r.getters[peer], true
+	}
+	return nil, false
+}
+
+// ServeHTTP answers a peer's request for a key of one of the pool's
+// groups: GET BasePath + group + "/" + key, both escaped, answered with an
+// encoded GetResponse. A request from a peer is always loaded here, never
+// forwarded to another peer, even if this process's ring names another
+// owner.
+//
+// Bad requests are refused before any group sees them: a method other
+// than GET with 405, a malformed path or escaping with 400, a key longer
+// than MaxKeyBytes with 414 and an unknown group with 404.
+func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	group, key, status := p.parsePath(r)
+	if status != http.StatusOK {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	ctx := r.Context()
+	if p.Context != nil {
+		ctx = p.Context(r)
+	}
+	group.Stats.ServerRequests.Add(1)
+	var dest ByteView
+	v, expire, _, err := group.get(ctx, key, ByteViewSink(&dest), true)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeGetResponse(w, v, expire)
+}
+
+// parsePath splits the escaped request path into its group and key. It
+// reads the path as sent, not as net/http decoded it, so that an escaped
+// "/" stays inside the key. It undoes query escaping, which decodes both
+// the strict escaping of this package's client and golang/groupcache's
+// url.QueryEscape, where "+" stands for a space.
+func (p *HTTPPool) parsePath(r *http.Request) (*Group, string, int) {
+	path := r.URL.EscapedPath()
+	if !strings.HasPrefix(path, p.opts.BasePath) {
+		return nil, "", http.StatusNotFound
+	}
+	rest := path[len(p.opts.BasePath):]
+	// An escaped byte takes three; anything longer cannot be valid.
+	if len(rest) > 3*(p.opts.MaxKeyBytes+maxGroupNameBytes)+1 {
+		return nil, "", http.StatusRequestURITooLong
+	}
+	escGroup, escKey, ok := strings.Cut(rest, "/")
+	if !ok {
+		return nil, "", http.StatusBadRequest
+	}
+	name, err1 := url.QueryUnescape(escGroup)
+	key, err2 := url.QueryUnescape(escKey)
+	if err1 != nil || err2 != nil {
+		return nil, "", http.StatusBadRequest
+	}
+	if len(key) > p.opts.MaxKeyBytes {
+		return nil, "", http.StatusRequestURITooLong
+	}
+	group := p.registry.GetGroup(name)
+	if group == nil {
+		return nil, "", http.StatusNotFound
+	}
+	return group, key, http.StatusOK
+}
+
+// maxGroupNameBytes bounds the group name in a request path.
+const maxGroupNameBytes = 1 << 10
+
+// writeGetResponse writes the GetResponse message for v by hand: the
+// value goes from the cache to the connection without an intermediate
+// copy. The encoding is the one proto.Marshal produces.
+func writeGetResponse(w http.ResponseWriter, v ByteView, expire int64) {
+	var head [2*binaryVarintLen + 2]byte
+	b := protowire.AppendTag(head[:0], 1, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(v.Len()))
+	var tail [binaryVarintLen + 1]byte
+	t := tail[:0]
+	if expire != 0 {
+		t = protowire.AppendTag(t, 3, protowire.VarintType)
+		t = protowire.AppendVarint(t, uint64(expire))
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/x-protobuf")
+	h.Set("Content-Length", strconv.Itoa(len(b)+v.Len()+len(t)))
+	w.Write(b)
+	v.WriteTo(w)
+	w.Write(t)
+}
+
+// binaryVarintLen is the longest encoding of a varint.
+const binaryVarintLen = 10
+
+// escapeSegment escapes s for a path segment, leaving only unreserved
+// characters unescaped. Both url.PathUnescape (golang/groupcache's server,
+// through net/http) and url.QueryUnescape (this package's server) decode
+// the result back to s, which neither url.PathEscape (it leaves "+") nor
+// url.QueryEscape (it writes a space as "+") would guarantee.
+func escapeSegment(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return string(b)
+}
+
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}

@@ -1,0 +1,279 @@
+package groupcache
+
+import (
+	"errors"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+)
+
+// A Sink receives data from a Get call.
+//
+// An implementation of Getter must call exactly one of the Set methods on
+// success. A Getter that returns nil without calling one makes Get fail
+// with ErrNoValue rather than cache an empty value by accident. Calling a
+// Set method again replaces the value.
+//
+// Sinks are made only by this package (StringSink, ByteViewSink, ProtoSink,
+// AllocatingByteSliceSink, TruncatingByteSliceSink). A Sink is not safe for
+// use by several goroutines at once.
+type Sink interface {
+	// SetString sets the value to s.
+	SetString(s string) error
+
+	// SetBytes sets the value to the contents of v.
+	// The caller retains ownership of v.
+	SetBytes(v []byte) error
+
+	// SetProto sets the value to the encoded version of m.
+	// The caller retains ownership of m.
+	SetProto(m proto.Message) error
+
+	// view returns the value that was set, as the caches keep it.
+	view() (ByteView, error)
+}
+
+var (
+	// ErrNoValue is returned by Get when the Getter returned nil without
+	// setting a value on its Sink.
+	ErrNoValue = errors.New("groupcache: Getter returned no error and set no value")
+
+	// ErrNilDestination is returned by a Sink whose destination pointer
+	// is nil, and by Get when its Sink is nil.
+	ErrNilDestination = errors.New("groupcache: nil Sink destination")
+)
+
+// sinkValue is the part every sink shares: the value as the caches will
+// keep it, whether one was set, and when it expires.
+type sinkValue struct {
+	v      ByteView
+	set    bool
+	expire int64 // Unix nanoseconds; 0 means never
+}
+
+func (s *sinkValue) record(v ByteView) {
+	s.v = v
+	s.set = true
+}
+
+func (s *sinkValue) view() (ByteView, error) {
+	if !s.set {
+		return ByteView{}, ErrNoValue
+	}
+	return s.v, nil
+}
+
+func (s *sinkValue) setExpire(t time.Time) {
+	s.expire = unixNano(t)
+}
+
+func (s *sinkValue) expiry() int64 { return s.expire }
+
+// unixNano converts t to the expiry form used inside the caches and on the
+// wire: Unix nanoseconds, with the zero time meaning "never".
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	if n := t.UnixNano(); n > 0 {
+		return n
+	}
+	return 1 // before 1970: already expired, but not "never"
+}
+
+// viewSetter is implemented by the sinks of this package, which can take a
+// cached view without copying it.
+type viewSetter interface {
+	setView(v ByteView) error
+}
+
+// expiringSink is implemented by the sinks of this package.
+type expiringSink interface {
+	setExpire(t time.Time)
+	expiry() int64
+}
+
+// SetExpiry records that the value a Getter stores in dest is valid only
+// until t: no peer serves it after t, and a Get after t loads it again. A
+// Getter calls it before or after its Set call. The zero t means the value
+// never expires, which is the default unless the Group has a TTL (see
+// GroupOptions). Sinks not made by this package are left unchanged.
+func SetExpiry(dest Sink, t time.Time) {
+	if es, ok := dest.(expiringSink); ok {
+		es.setExpire(t)
+	}
+}
+
+func sinkExpiry(dest Sink) int64 {
+	if es, ok := dest.(expiringSink); ok {
+		return es.expiry()
+	}
+	return 0
+}
+
+// setSinkView hands a cached view to dest, without a copy when dest is one
+// of this package's sinks.
+func setSinkView(dest Sink, v ByteView) error {
+	if vs, ok := dest.(viewSetter); ok {
+		return vs.setView(v)
+	}
+	return dest.SetString(v.s)
+}
+
+// setProtoView encodes m and hands the encoding, which nothing else
+// references, to s without another copy.
+func setProtoView(s viewSetter, m proto.Message) error {
+	b, err := proto.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.setView(viewOfOwnedBytes(b))
+}
+
+// StringSink returns a Sink that populates the provided string pointer.
+func StringSink(sp *string) Sink {
+	return &stringSink{sp: sp}
+}
+
+type stringSink struct {
+	sinkValue
+	sp *string
+}
+
+func (s *stringSink) setView(v ByteView) error {
+	if s.sp == nil {
+		return ErrNilDestination
+	}
+	*s.sp = v.s
+	s.record(v)
+	return nil
+}
+
+func (s *stringSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
+
+func (s *stringSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
+
+func (s *stringSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+
+// ByteViewSink returns a Sink that populates a ByteView.
+func ByteViewSink(dst *ByteView) Sink {
+	return &byteViewSink{dst: dst}
+}
+
+type byteViewSink struct {
+	sinkValue
+	dst *ByteView
+}
+
+func (s *byteViewSink) setView(v ByteView) error {
+	if s.dst == nil {
+		return ErrNilDestination
+	}
+	*s.dst = v
+	s.record(v)
+	return nil
+}
+
+func (s *byteViewSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
+
+func (s *byteViewSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
+
+func (s *byteViewSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+
+// ProtoSink returns a Sink that unmarshals binary proto values into m.
+// A value that does not unmarshal into m makes the Set call (and so Get)
+// fail, and is not recorded.
+func ProtoSink(m proto.Message) Sink {
+	return &protoSink{dst: m}
+}
+
+type protoSink struct {
+	sinkValue
+	dst proto.Message
+}
+
+func (s *protoSink) setView(v ByteView) error {
+	if s.dst == nil {
+		return ErrNilDestination
+	}
+	// Unmarshal copies what it keeps, so reading the view's memory
+	// directly is safe.
+	if err := proto.Unmarshal(bytesOf(v.s), s.dst); err != nil {
+		return err
+	}
+	s.record(v)
+	return nil
+}
+
+func (s *protoSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
+
+func (s *protoSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
+
+func (s *protoSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+
+// AllocatingByteSliceSink returns a Sink that allocates a byte slice to
+// hold the received value and assigns it to *dst. The memory is not
+// retained by groupcache: the caller may change it freely.
+func AllocatingByteSliceSink(dst *[]byte) Sink {
+	return &allocBytesSink{dst: dst}
+}
+
+type allocBytesSink struct {
+	sinkValue
+	dst *[]byte
+}
+
+func (s *allocBytesSink) setView(v ByteView) error {
+	if s.dst == nil {
+		return ErrNilDestination
+	}
+	*s.dst = v.ByteSlice()
+	s.record(v)
+	return nil
+}
+
+func (s *allocBytesSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
+
+func (s *allocBytesSink) SetBytes(b []byte) error {
+	if s.dst == nil {
+		return ErrNilDestination
+	}
+	// The caller's slice, the caches' copy and the destination are
+	// three separate memories: none can change another.
+	*s.dst = append([]byte(nil), b...)
+	s.record(viewOfBytes(b))
+	return nil
+}
+
+func (s *allocBytesSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+
+// TruncatingByteSliceSink returns a Sink that writes up to len(*dst) bytes
+// to *dst. If more bytes are available, they're silently truncated. If
+// fewer bytes are available than len(*dst), *dst is shrunk to fit the
+// number of bytes available. The caches keep the whole value.
+func TruncatingByteSliceSink(dst *[]byte) Sink {
+	return &truncBytesSink{dst: dst}
+}
+
+type truncBytesSink struct {
+	sinkValue
+	dst *[]byte
+}
+
+func (s *truncBytesSink) setView(v ByteView) error {
+	if s.dst == nil {
+		return ErrNilDestination
+	}
+	n := v.Copy(*s.dst)
+	*s.dst = (*s.dst)[:n]
+	s.record(v)
+	return nil
+}
+
+func (s *truncBytesSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
+
+func (s *truncBytesSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
+
+func (s *truncBytesSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+
+func (s *sinkValue) reset() { *s = sinkValue{} }
