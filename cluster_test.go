@@ -1,0 +1,106 @@
+package groupcache
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	pb "github.com/seed3c1b93bc/groupcache/groupcachepb"
+)
+
+// testPeer is one in-process peer: a registry, its pool, and a real HTTP
+// server on 127.0.0.1.
+type testPeer struct {
+	url    string
+	reg    *Registry
+	pool   *HTTPPool
+	server *httptest.Server
+	group  *Group
+}
+
+// testCluster is a set of peers that all know each other, with a log of
+// which peer ran the Getter for which key.
+type testCluster struct {
+	peers []*testPeer
+
+	mu    sync.Mutex
+	loads map[string][]string // key → URLs of the peers that loaded it
+}
+
+// startCluster starts n peers, each with group "g" of cacheBytes, whose
+// Getter records the load and then calls load (nil means the value is
+// "v:"+key).
+func startCluster(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, load func(ctx context.Context, peer, key string, dest Sink) error) *testCluster {
+	t.Helper()
+	c := &testCluster{loads: make(map[string][]string)}
+	urls := make([]string, n)
+	for i := 0; i < n; i++ {
+		p := &testPeer{reg: NewRegistry()}
+		o := HTTPPoolOptions{}
+		if opts != nil {
+			o = *opts
+		}
+		o.Registry = p.reg
+		// The pool needs its own URL, which is known once the
+		// server listens and before it serves.
+		p.server = httptest.NewUnstartedServer(nil)
+		p.url = "http://" + p.server.Listener.Addr().String()
+		p.pool = NewHTTPPoolOpts(p.url, &o)
+		p.server.Config.Handler = p.pool
+		p.server.Start()
+		urls[i] = p.url
+		url := p.url
+		p.group = p.reg.NewGroup("g", cacheBytes, GetterFunc(func(ctx context.Context, key string, dest Sink) error {
+			c.mu.Lock()
+			c.loads[key] = append(c.loads[key], url)
+			c.mu.Unlock()
+			if load != nil {
+				return load(ctx, url, key, dest)
+			}
+			return dest.SetString("v:" + key)
+		}))
+		c.peers = append(c.peers, p)
+		t.Cleanup(p.server.Close)
+		t.Cleanup(p.pool.transport.CloseIdleConnections)
+	}
+	for _, p := range c.peers {
+		p.pool.Set(urls...)
+	}
+	return c
+}
+
+// owner returns the peer that owns key.
+func (c *testCluster) owner(key string) *testPeer {
+	for _, p := range c.peers {
+		if _, remote := p.pool.PickPeer(key); !remote {
+			return p
+		}
+	}
+	panic("no owner for " + key)
+}
+
+func (c *testCluster) loadsOf(key string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.loads[key]...)
+}
+
+// keysOwnedBy returns n keys that p owns and the others do not.
+func (c *testCluster) keysOwnedBy(p *testPeer, n int) []string {
+	var keys []string
+	for i := 0; len(keys) < n && i < 100*n+1000; i++ {
+		k := fmt.Sprintf("key-%d", i)
+		if c.owner(k) == p {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func getRequest(group, key string) *pb.GetRequest {
+	return &pb.GetRequest{Group: &group, Key: &key}
+}
+
+type getResponse = pb.GetResponse
