@@ -1,0 +1,130 @@
+package cache
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// Cache provides an ergonomic cache API on top of Store.
+//
+// A Cache is safe for concurrent use. WithContext and WithObserver return
+// derived handles that share the store and the bookkeeping below, so locks
+// acquired through one handle can be released through another and loads
+// are deduplicated across all of them.
+type Cache struct {
+	store      cachecore.Store
+	ctx        context.Context
+	defaultTTL time.Duration
+	observer   Observer
+	shared     *shared
+}
+
+// shared is the state common to a Cache and the handles derived from it.
+type shared struct {
+	// loads deduplicates concurrent loader calls for one key.
+	loads singleflight.Group
+
+	mu sync.Mutex
+	// lockTokens remembers the owner token of each lock acquired with
+	// TryLock or Lock, which is how Unlock(key) proves ownership.
+	lockTokens map[string]heldLock
+	// refreshing holds keys with a background refresh in flight; its size
+	// is bounded by MaxBackgroundRefreshes.
+	refreshing map[string]struct{}
+	refreshes  sync.WaitGroup
+}
+
+// MaxBackgroundRefreshes bounds the refresh-ahead loads a Cache runs at
+// once; refreshes due while all slots are busy are skipped and retried by a
+// later read.
+const MaxBackgroundRefreshes = 32
+
+// NewCache creates a cache facade bound to a concrete store. Writes with
+// ttl <= 0 get the store's default TTL (its BaseConfig.DefaultTTL, or no
+// expiry). store must not be nil.
+func NewCache(store cachecore.Store) *Cache {
+	return NewCacheWithTTL(store, 0)
+}
+
+// NewCacheWithTTL lets callers override the default TTL applied when
+// ttl <= 0; it takes precedence over the store's default. A defaultTTL <= 0
+// behaves like NewCache.
+func NewCacheWithTTL(store cachecore.Store, defaultTTL time.Duration) *Cache {
+	return &Cache{
+		store:      store,
+		ctx:        context.Background(),
+		defaultTTL: defaultTTL,
+		shared: &shared{
+			lockTokens: make(map[string]heldLock),
+			refreshing: make(map[string]struct{}),
+		},
+	}
+}
+
+// WithContext returns a derived cache handle that binds ctx to subsequent
+// operations. A nil ctx means context.Background.
+func (c *Cache) WithContext(ctx context.Context) *Cache {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	d := *c
+	d.ctx = ctx
+	return &d
+}
+
+// WithObserver returns a derived handle that reports every operation to o,
+// replacing any previous observer. A nil o disables reporting.
+func (c *Cache) WithObserver(o Observer) *Cache {
+	d := *c
+	d.observer = o
+	return &d
+}
+
+// Driver reports the kind of the underlying store.
+func (c *Cache) Driver() cachecore.Driver { return c.store.Driver() }
+
+// Ready checks whether the underlying store is ready to serve requests,
+// including whether its configuration was valid.
+func (c *Cache) Ready() error {
+	start := c.begin()
+	err := c.store.Ready(c.ctx)
+	c.observe("ready", "", start, false, err)
+	return err
+}
+
+// Store returns the underlying store implementation.
+func (c *Cache) Store() cachecore.Store { return c.store }
+
+// Inspector returns the browsing interface of the underlying store, and
+// false when the store cannot list its entries.
+func (c *Cache) Inspector() (cachecore.Inspector, bool) {
+	insp, ok := c.store.(cachecore.Inspector)
+	if !ok || !insp.Capabilities().CanList {
+		return nil, false
+	}
+	return insp, true
+}
+
+// ListPage lists cache entries from an inspector-capable store, returning
+// ErrInspectorUnsupported for other stores. See cachecore.Inspector.
+func ListPage(ctx context.Context, c *Cache, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
+	insp, ok := c.Inspector()
+	if !ok {
+		return cachecore.ListPageResult{}, ErrInspectorUnsupported
+	}
+	return insp.ListPage(ctx, opts)
+}
+
+// ttl resolves a caller's ttl against the Cache default; a result <= 0
+// leaves the choice to the store.
+func (c *Cache) ttl(ttl time.Duration) time.Duration {
+	if ttl <= 0 {
+		return c.defaultTTL
+	}
+	return ttl
+}

@@ -1,0 +1,50 @@
+package cache
+
+import (
+	"errors"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// Errors from the store configuration layer. They are the cachecore values,
+// re-exported so callers of this package need not import cachecore.
+var (
+	ErrValueTooLarge      = cachecore.ErrValueTooLarge
+	ErrUnsupportedCodec   = cachecore.ErrUnsupportedCodec
+	ErrCorruptCompression = cachecore.ErrCorruptCompression
+)
+
+// Encryption errors; see cachecore for their meaning.
+var (
+	ErrEncryptionKey      = cachecore.ErrEncryptionKey
+	ErrDecryptFailed      = cachecore.ErrDecryptFailed
+	ErrEncryptValueTooBig = cachecore.ErrEncryptValueTooBig
+)
+
+// ErrInspectorUnsupported is returned by ListPage when the store cannot
+// enumerate its entries.
+var ErrInspectorUnsupported = cachecore.ErrInspectorUnsupported
+
+// Counter errors returned by Increment and Decrement.
+var (
+	ErrNotNumeric      = cachecore.ErrNotNumeric
+	ErrCounterOverflow = cachecore.ErrCounterOverflow
+)
+
+// Errors of the facade itself.
+var (
+	// ErrLockNotHeld is returned when releasing a lock that the caller does
+	// not hold: it was never acquired through this Cache or handle, or its
+	// lease ran out and another owner now holds it.
+	ErrLockNotHeld = errors.New("cache: lock not held by this owner")
+	// ErrInvalidTTL is returned by lock operations given a ttl <= 0; a lock
+	// without a lease would outlive a crashed holder forever.
+	ErrInvalidTTL = errors.New("cache: lock ttl must be positive")
+	// ErrInvalidRateLimit is returned by RateLimit for a negative limit or
+	// a window <= 0.
+	ErrInvalidRateLimit = errors.New("cache: rate limit needs limit >= 0 and window > 0")
+	// ErrLoaderPanicked is returned by Remember-style helpers when the
+	// loader panics; the panic value is in the message. Converting the panic
+	// keeps one bad loader from crashing every caller waiting on it.
+	ErrLoaderPanicked = errors.New("cache: loader panicked")
+)

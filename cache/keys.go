@@ -1,0 +1,18 @@
+package cache
+
+import "strconv"
+
+// reservedPrefix namespaces the facade's bookkeeping keys so they cannot
+// collide with application keys that follow the documented rule.
+const reservedPrefix = "__cache:"
+
+func lockKey(key string) string  { return reservedPrefix + "lock:" + key }
+func staleKey(key string) string { return reservedPrefix + "stale:" + key }
+
+// freshKey marks a refresh-ahead value as fresh; its absence means the value
+// is due for a background refresh.
+func freshKey(key string) string { return reservedPrefix + "fresh:" + key }
+
+func rateKey(key string, windowStart int64) string {
+	return reservedPrefix + "rate:" + key + ":" + strconv.FormatInt(windowStart, 10)
+}

@@ -1,0 +1,126 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// LockHandle provides ergonomic lock management on top of Cache lock
+// helpers: one holder of the lock named key, leased for ttl at a time.
+//
+// Each handle owns its token, so unlike Cache.Unlock, Release can never
+// release an acquisition made by another handle, even in the same process.
+// Release deletes the lock only while it still holds this handle's token;
+// if the lease ran out and another owner took the lock, Release returns
+// ErrLockNotHeld and leaves their lock alone. Do not assume exclusivity
+// for longer than ttl.
+//
+// A LockHandle is safe for concurrent use.
+type LockHandle struct {
+	c     *Cache
+	key   string
+	ttl   time.Duration
+	state *handleState
+}
+
+// handleState is shared by a handle and its WithContext copies, so a lock
+// acquired through one can be released through another.
+type handleState struct {
+	mu    sync.Mutex
+	token []byte // nil when not held
+}
+
+// NewLockHandle creates a reusable lock handle for a key/ttl pair.
+func (c *Cache) NewLockHandle(key string, ttl time.Duration) *LockHandle {
+	return &LockHandle{c: c, key: key, ttl: ttl, state: new(handleState)}
+}
+
+// WithContext returns a handle for the same lock, sharing its held state,
+// whose store operations and waits use ctx.
+func (l *LockHandle) WithContext(ctx context.Context) *LockHandle {
+	d := *l
+	d.c = l.c.WithContext(ctx)
+	return &d
+}
+
+// Acquire attempts to acquire the lock once (non-blocking). A handle that
+// already holds the lock reports false, like any other contender.
+func (l *LockHandle) Acquire() (bool, error) {
+	start := l.c.begin()
+	token, ok, err := l.c.acquire(l.key, l.ttl)
+	l.hold(token, ok)
+	l.c.observe("lock", l.key, start, ok, err)
+	return ok, err
+}
+
+// hold records a successful acquisition. The store's Add admits one owner,
+// so no other acquisition of this handle can be recorded concurrently, and
+// waiting for the store happens outside the mutex so Release is never
+// blocked behind a pending acquire.
+func (l *LockHandle) hold(token []byte, ok bool) {
+	if !ok {
+		return
+	}
+	l.state.mu.Lock()
+	l.state.token = token
+	l.state.mu.Unlock()
+}
+
+// Release unlocks the key if this handle previously acquired it.
+//
+// It is safe to call multiple times; repeated calls become no-ops after the
+// first successful release. ErrLockNotHeld reports that the lease ran out
+// and another owner holds the lock now; the handle then no longer holds it
+// either. Other errors leave the handle holding the lock so Release can be
+// retried.
+func (l *LockHandle) Release() error {
+	l.state.mu.Lock()
+	defer l.state.mu.Unlock()
+	if l.state.token == nil {
+		return nil
+	}
+	start := l.c.begin()
+	err := l.c.release(l.key, l.state.token)
+	if err == nil || errors.Is(err, ErrLockNotHeld) {
+		l.state.token = nil
+	}
+	l.c.observe("unlock", l.key, start, false, err)
+	return err
+}
+
+// Get acquires the lock once, runs fn if acquired, then releases
+// automatically. It reports whether fn ran, and fn's error, or else the
+// release error.
+func (l *LockHandle) Get(fn func() error) (bool, error) {
+	ok, err := l.Acquire()
+	if !ok || err != nil {
+		return false, err
+	}
+	return true, l.runAndRelease(fn)
+}
+
+// Block waits up to timeout to acquire the lock, runs fn if acquired, then
+// releases. It reports false with no error when the timeout passes first.
+//
+// retryInterval <= 0 falls back to DefaultLockRetryInterval.
+func (l *LockHandle) Block(timeout, retryInterval time.Duration, fn func() error) (bool, error) {
+	start := l.c.begin()
+	token, ok, err := l.c.acquireWait(l.key, l.ttl, timeout, retryInterval)
+	l.hold(token, ok)
+	l.c.observe("lock", l.key, start, ok, err)
+	if !ok || err != nil {
+		return false, err
+	}
+	return true, l.runAndRelease(fn)
+}
+
+func (l *LockHandle) runAndRelease(fn func() error) error {
+	ferr := fn()
+	rerr := l.Release()
+	if ferr != nil {
+		return ferr
+	}
+	return rerr
+}

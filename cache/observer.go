@@ -1,0 +1,67 @@
+package cache
+
+import (
+	"context"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// Observer receives events for cache operations. It is called
+// synchronously from Cache methods after each operation completes, so it
+// must be fast and safe for concurrent use.
+type Observer interface {
+	OnCacheOp(ctx context.Context, event CacheOpEvent)
+}
+
+// ObserverFunc adapts a function to the Observer interface.
+type ObserverFunc func(ctx context.Context, event CacheOpEvent)
+
+// OnCacheOp implements Observer by calling f.
+func (f ObserverFunc) OnCacheOp(ctx context.Context, event CacheOpEvent) { f(ctx, event) }
+
+// CacheOpEvent describes one completed Cache operation.
+type CacheOpEvent struct {
+	// Operation names the method: "get", "get_many", "pull", "set",
+	// "set_many", "add", "increment", "decrement", "delete", "delete_many",
+	// "flush", "ready", "lock", "unlock", "rate_limit", "remember",
+	// "remember_stale", "refresh_ahead" or "refresh_background". Typed
+	// helpers report the operation of the bytes method they use.
+	Operation string
+	// Key is the caller's key; empty for operations on several keys.
+	Key string
+	// Hit reports that a read found a value: for remember-style operations,
+	// that the loader did not run; for locks, that the lock was acquired;
+	// for Add, that the key was created; for RateLimit, that the call was
+	// allowed.
+	Hit bool
+	// Err is the operation's error, if any.
+	Err error
+	// Duration is the operation's wall-clock time.
+	Duration time.Duration
+	// Driver is the store's driver.
+	Driver cachecore.Driver
+}
+
+// begin returns the start time of an operation, skipping the clock read
+// when nobody observes.
+func (c *Cache) begin() time.Time {
+	if c.observer == nil {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+func (c *Cache) observe(op, key string, start time.Time, hit bool, err error) {
+	if c.observer == nil {
+		return
+	}
+	c.observer.OnCacheOp(c.ctx, CacheOpEvent{
+		Operation: op,
+		Key:       key,
+		Hit:       hit,
+		Err:       err,
+		Duration:  time.Since(start),
+		Driver:    c.store.Driver(),
+	})
+}

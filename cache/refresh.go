@@ -1,0 +1,103 @@
+package cache
+
+import (
+	"context"
+	"time"
+)
+
+// RefreshAheadBytes returns cached value immediately and refreshes
+// asynchronously when near expiry. On miss, it computes and stores
+// synchronously.
+//
+// A value is near expiry during the last refreshAhead of its ttl. The Cache
+// tracks this with a marker entry that lives for ttl-refreshAhead, which
+// works on every store; when refreshAhead >= ttl every hit is near expiry.
+// With refreshAhead <= 0, or a ttl that resolves to the store's default
+// (whose length the Cache cannot know), it behaves like RememberBytes.
+//
+// At most one background refresh per key runs at a time, and at most
+// MaxBackgroundRefreshes per Cache; refreshes due beyond that are skipped
+// and retried by a later hit. A background refresh is detached from the
+// caller's context. fn cannot be interrupted, so a loader that never
+// returns holds its slot forever; give loaders their own timeouts.
+// Background failures leave the current value in place and are reported to
+// the observer as "refresh_background".
+func (c *Cache) RefreshAheadBytes(key string, ttl, refreshAhead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
+	start := c.begin()
+	v, hit, err := c.refreshAhead(key, c.ttl(ttl), refreshAhead, fn)
+	c.observe("refresh_ahead", key, start, hit, err)
+	return v, err
+}
+
+// RefreshAhead returns a typed value and refreshes asynchronously when near
+// expiry, using the default codec. See Cache.RefreshAheadBytes.
+func RefreshAhead[T any](cache *Cache, key string, ttl, refreshAhead time.Duration, fn func() (T, error)) (T, error) {
+	return RefreshAheadValueWithCodec(cache.ctx, cache, key, ttl, refreshAhead, fn, ValueCodec[T]{})
+}
+
+// RefreshAheadValueWithCodec allows custom encoding/decoding for typed
+// refresh-ahead operations; the zero codec is the default codec. ctx
+// applies to this call in place of the Cache's context.
+func RefreshAheadValueWithCodec[T any](ctx context.Context, cache *Cache, key string, ttl, refreshAhead time.Duration, fn func() (T, error), codec ValueCodec[T]) (T, error) {
+	b, err := cache.WithContext(ctx).RefreshAheadBytes(key, ttl, refreshAhead, encodingLoader(fn, codec))
+	return decodeLoaded(b, err, codec)
+}
+
+func (c *Cache) refreshAhead(key string, ttl, ahead time.Duration, fn func() ([]byte, error)) ([]byte, bool, error) {
+	v, found, err := c.store.Get(c.ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if found {
+		if ahead > 0 && ttl > 0 {
+			if _, fresh, err := c.store.Get(c.ctx, freshKey(key)); err == nil && !fresh {
+				c.refreshInBackground(key, ttl, ahead, fn)
+			}
+		}
+		return v, true, nil
+	}
+	r, err := c.share("refresh:"+key, func(ctx context.Context) (any, error) {
+		return c.loadFresh(ctx, key, ttl, ahead, fn)
+	})
+	b, _ := r.([]byte)
+	return b, false, err
+}
+
+// loadFresh loads and stores the value, then marks it fresh until it
+// enters its refresh window.
+func (c *Cache) loadFresh(ctx context.Context, key string, ttl, ahead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
+	v, err := c.loadAndStore(ctx, key, ttl, fn)
+	if err != nil || ahead <= 0 || ahead >= ttl {
+		return v, err
+	}
+	return v, c.store.Set(ctx, freshKey(key), nil, ttl-ahead)
+}
+
+func (c *Cache) refreshInBackground(key string, ttl, ahead time.Duration, fn func() ([]byte, error)) {
+	s := c.shared
+	s.mu.Lock()
+	if _, busy := s.refreshing[key]; busy || len(s.refreshing) >= MaxBackgroundRefreshes {
+		s.mu.Unlock()
+		return
+	}
+	s.refreshing[key] = struct{}{}
+	s.refreshes.Add(1)
+	s.mu.Unlock()
+
+	bg := c.WithContext(context.WithoutCancel(c.ctx))
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			delete(s.refreshing, key)
+			s.mu.Unlock()
+			s.refreshes.Done()
+		}()
+		start := bg.begin()
+		// Sharing the flight with synchronous misses means a miss that
+		// arrives during the refresh waits for it instead of loading again.
+		_, err := bg.share("refresh:"+key, func(ctx context.Context) (any, error) {
+			return bg.loadFresh(ctx, key, ttl, ahead, fn)
+		})
+		bg.observe("refresh_background", key, start, false, err)
+	}()
+}

@@ -1,0 +1,386 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// ErrFileDirRequired is returned by every operation of a file store built
+// without a directory.
+var ErrFileDirRequired = errors.New("cache: file store requires a directory")
+
+// NewFileStore is a convenience for a filesystem-backed store in dir.
+// See NewFileStoreWithConfig.
+func NewFileStore(ctx context.Context, dir string) cachecore.Store {
+	return NewFileStoreWithConfig(ctx, StoreConfig{FileDir: dir})
+}
+
+// NewFileStoreWithConfig builds a store keeping one file per entry in
+// cfg.FileDir, creating the directory if needed. A failure to do so is
+// reported by Ready and by every operation.
+//
+// File names are the SHA-256 of the key in hex, so no key can name a path
+// outside the directory. A file holds the expiry, the original key (checked
+// on read, and used for listing) and the value. Writes go to a temporary file
+// in the same directory and are renamed into place, so a reader sees the old
+// or the new entry, never a torn one; files are not synced, because losing
+// cache entries in a crash is harmless. Files that are truncated or corrupt
+// are treated as misses and removed, as are expired files when read.
+//
+// Add, Increment and CompareAndDelete are atomic among users of this store
+// value in one process; processes sharing a directory get last-writer-wins.
+// Flush removes only files this store could have written.
+func NewFileStoreWithConfig(_ context.Context, cfg StoreConfig) cachecore.Store {
+	s := &fileStore{dir: cfg.FileDir}
+	if cfg.FileDir == "" {
+		s.err = ErrFileDirRequired
+	} else if err := os.MkdirAll(cfg.FileDir, 0o700); err != nil {
+		s.err = fmt.Errorf("cache: creating file store directory: %w", err)
+	}
+	return withConfig(s, cfg.BaseConfig)
+}
+
+const (
+	fileMagic   = "GCF1"
+	fileHeader  = len(fileMagic) + 8 + 4 // magic, expiry, key length
+	fileSuffix  = ".entry"
+	fileTempPat = ".tmp-*"
+)
+
+type fileStore struct {
+	dir string
+	err error
+	// locks serialise mutations of one entry within the process; the index
+	// is the first byte of the entry's hash.
+	locks [64]sync.Mutex
+}
+
+// fileEntry is a decoded file.
+type fileEntry struct {
+	key       string
+	expiresAt int64 // UnixNano; 0 means never
+	value     []byte
+}
+
+func (s *fileStore) check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.err
+}
+
+func (s *fileStore) path(key string) (string, *sync.Mutex) {
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(s.dir, hex.EncodeToString(sum[:])+fileSuffix), &s.locks[int(sum[0])%len(s.locks)]
+}
+
+// isEntryName reports whether name is one this store writes, so Flush and
+// ListPage leave foreign files alone.
+func isEntryName(name string) bool {
+	h, ok := strings.CutSuffix(name, fileSuffix)
+	if !ok || len(h) != sha256.Size*2 {
+		return false
+	}
+	_, err := hex.DecodeString(h)
+	return err == nil
+}
+
+func encodeFileEntry(e fileEntry) []byte {
+	b := make([]byte, 0, fileHeader+len(e.key)+len(e.value))
+	b = append(b, fileMagic...)
+	b = binary.BigEndian.AppendUint64(b, uint64(e.expiresAt))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(e.key)))
+	b = append(b, e.key...)
+	return append(b, e.value...)
+}
+
+func decodeFileHeader(b []byte) (expiresAt int64, keyLen int, ok bool) {
+	if len(b) < fileHeader || string(b[:len(fileMagic)]) != fileMagic {
+		return 0, 0, false
+	}
+	expiresAt = int64(binary.BigEndian.Uint64(b[len(fileMagic):]))
+	keyLen = int(binary.BigEndian.Uint32(b[len(fileMagic)+8:]))
+	return expiresAt, keyLen, expiresAt >= 0
+}
+
+// load reads key's file. A missing file is a miss; a corrupt, foreign or
+// expired file is a miss reported as stale so the caller can remove it.
+func (s *fileStore) load(path, key string) (e fileEntry, found, stale bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fileEntry{}, false, false, nil
+	}
+	if err != nil {
+		return fileEntry{}, false, false, err
+	}
+	expiresAt, keyLen, ok := decodeFileHeader(b)
+	if !ok || len(b)-fileHeader < keyLen || string(b[fileHeader:fileHeader+keyLen]) != key {
+		return fileEntry{}, false, true, nil
+	}
+	e = fileEntry{key: key, expiresAt: expiresAt, value: b[fileHeader+keyLen:]}
+	if e.expiresAt != 0 && time.Now().UnixNano() >= e.expiresAt {
+		return fileEntry{}, false, true, nil
+	}
+	return e, true, false, nil
+}
+
+// removeStale removes a file found stale unless another writer replaced it
+// in the meantime, which the re-check under the entry lock detects.
+func (s *fileStore) removeStale(path, key string, mu *sync.Mutex) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, found, stale, err := s.load(path, key); err == nil && !found && stale {
+		_ = os.Remove(path) // best effort: a later read retries
+	}
+}
+
+func (s *fileStore) write(path string, e fileEntry) error {
+	f, err := os.CreateTemp(s.dir, fileTempPat)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(encodeFileEntry(e))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name()) // the write already failed; this is cleanup
+		return fmt.Errorf("cache: writing entry: %w", err)
+	}
+	return nil
+}
+
+func (s *fileStore) Driver() cachecore.Driver { return cachecore.DriverFile }
+
+func (s *fileStore) Ready(ctx context.Context) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	fi, err := os.Stat(s.dir)
+	if err != nil {
+		return fmt.Errorf("cache: file store directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("cache: file store path %q is not a directory", s.dir)
+	}
+	return nil
+}
+
+func (s *fileStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, _, found, err := s.GetWithExpiry(ctx, key)
+	return v, found, err
+}
+
+func (s *fileStore) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, bool, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, time.Time{}, false, err
+	}
+	path, mu := s.path(key)
+	e, found, stale, err := s.load(path, key)
+	if stale {
+		s.removeStale(path, key, mu)
+	}
+	if err != nil || !found {
+		return nil, time.Time{}, false, err
+	}
+	var at time.Time
+	if e.expiresAt != 0 {
+		at = time.Unix(0, e.expiresAt)
+	}
+	return e.value, at, true, nil
+}
+
+func (s *fileStore) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	path, mu := s.path(key)
+	mu.Lock()
+	defer mu.Unlock()
+	return s.write(path, fileEntry{key: key, expiresAt: expiry(ttl), value: value})
+}
+
+func (s *fileStore) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if err := s.check(ctx); err != nil {
+		return false, err
+	}
+	path, mu := s.path(key)
+	mu.Lock()
+	defer mu.Unlock()
+	_, found, _, err := s.load(path, key)
+	if err != nil || found {
+		return false, err
+	}
+	if err := s.write(path, fileEntry{key: key, expiresAt: expiry(ttl), value: value}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	if err := s.check(ctx); err != nil {
+		return 0, err
+	}
+	path, mu := s.path(key)
+	mu.Lock()
+	defer mu.Unlock()
+	old, found, _, err := s.load(path, key)
+	if err != nil {
+		return 0, err
+	}
+	n, text, err := cachecore.AddCounter(old.value, found, delta)
+	if err != nil {
+		return 0, err
+	}
+	e := fileEntry{key: key, expiresAt: old.expiresAt, value: text}
+	if !found {
+		e.expiresAt = expiry(ttl)
+	}
+	return n, s.write(path, e)
+}
+
+func (s *fileStore) Decrement(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	neg, err := cachecore.NegateDelta(delta)
+	if err != nil {
+		return 0, err
+	}
+	return s.Increment(ctx, key, neg, ttl)
+}
+
+func (s *fileStore) Delete(ctx context.Context, key string) error {
+	return s.DeleteMany(ctx, key)
+}
+
+func (s *fileStore) DeleteMany(ctx context.Context, keys ...string) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	var errs []error
+	for _, k := range keys {
+		path, mu := s.path(k)
+		mu.Lock()
+		err := os.Remove(path)
+		mu.Unlock()
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *fileStore) Flush(ctx context.Context) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, de := range des {
+		if !isEntryName(de.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *fileStore) CompareAndDelete(ctx context.Context, key string, expected []byte) (bool, error) {
+	if err := s.check(ctx); err != nil {
+		return false, err
+	}
+	path, mu := s.path(key)
+	mu.Lock()
+	defer mu.Unlock()
+	e, found, _, err := s.load(path, key)
+	if err != nil || !found || !bytes.Equal(e.value, expected) {
+		return false, err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	return true, nil
+}
+
+func (s *fileStore) Capabilities() cachecore.Capabilities {
+	return cachecore.Capabilities{CanList: true}
+}
+
+// ListPage reads the header of every entry file, since names are hashes;
+// like the memory store's listing it is meant for admin use.
+func (s *fileStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
+	if err := s.check(ctx); err != nil {
+		return cachecore.ListPageResult{}, err
+	}
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return cachecore.ListPageResult{}, err
+	}
+	now := time.Now().UnixNano()
+	var entries []cachecore.Entry
+	for _, de := range des {
+		if err := ctx.Err(); err != nil {
+			return cachecore.ListPageResult{}, err
+		}
+		if !isEntryName(de.Name()) {
+			continue
+		}
+		e, ok := readEntryInfo(filepath.Join(s.dir, de.Name()))
+		if !ok || !strings.HasPrefix(e.Key, opts.Query) || e.Key <= opts.Cursor {
+			continue
+		}
+		if !e.ExpiresAt.IsZero() && now >= e.ExpiresAt.UnixNano() {
+			continue
+		}
+		entries = append(entries, e)
+	}
+	return pageOf(entries, opts.Limit), nil
+}
+
+// readEntryInfo reads a file's key and expiry without its value. Files that
+// vanish or are corrupt are skipped; reads remove them.
+func readEntryInfo(path string) (cachecore.Entry, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return cachecore.Entry{}, false
+	}
+	defer f.Close()
+	var hdr [fileHeader]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil {
+		return cachecore.Entry{}, false
+	}
+	expiresAt, keyLen, ok := decodeFileHeader(hdr[:])
+	fi, err := f.Stat()
+	if !ok || err != nil || fi.Size()-int64(fileHeader) < int64(keyLen) {
+		return cachecore.Entry{}, false
+	}
+	key := make([]byte, keyLen)
+	if _, err := io.ReadFull(f, key); err != nil {
+		return cachecore.Entry{}, false
+	}
+	e := cachecore.Entry{Key: string(key), Size: int(fi.Size()) - fileHeader - keyLen}
+	if expiresAt != 0 {
+		e.ExpiresAt = time.Unix(0, expiresAt)
+	}
+	return e, true
+}

@@ -1,0 +1,58 @@
+package cache
+
+import "time"
+
+// Get returns a typed value for key using the default codec (raw bytes for
+// string and []byte, JSON otherwise) when present. A value that does not
+// decode into T is reported as an error, with found true.
+func Get[T any](cache *Cache, key string) (T, bool, error) {
+	return getWith(cache, key, ValueCodec[T]{})
+}
+
+// GetJSON decodes a JSON value into T when key exists, using the Cache's
+// context.
+func GetJSON[T any](cache *Cache, key string) (T, bool, error) {
+	return getWith(cache, key, jsonCodec[T]())
+}
+
+// Set encodes value with the default codec (raw bytes for string and
+// []byte, JSON otherwise) and writes it to key.
+func Set[T any](cache *Cache, key string, value T, ttl time.Duration) error {
+	return setWith(cache, key, value, ttl, ValueCodec[T]{})
+}
+
+// SetJSON encodes value as JSON and writes it to key using the Cache's
+// context. Unlike Set, strings are stored JSON-quoted.
+func SetJSON[T any](cache *Cache, key string, value T, ttl time.Duration) error {
+	return setWith(cache, key, value, ttl, jsonCodec[T]())
+}
+
+// Pull returns a typed value for key and removes it, using the default
+// codec. See Cache.PullBytes for its behaviour under concurrency.
+func Pull[T any](cache *Cache, key string) (T, bool, error) {
+	var zero T
+	b, found, err := cache.PullBytes(key)
+	if err != nil || !found {
+		return zero, false, err
+	}
+	v, err := decodeDefault[T](b)
+	return v, true, err
+}
+
+func getWith[T any](c *Cache, key string, codec ValueCodec[T]) (T, bool, error) {
+	var zero T
+	b, found, err := c.GetBytes(key)
+	if err != nil || !found {
+		return zero, false, err
+	}
+	v, err := codec.decode(b)
+	return v, true, err
+}
+
+func setWith[T any](c *Cache, key string, value T, ttl time.Duration, codec ValueCodec[T]) error {
+	b, err := codec.encode(value)
+	if err != nil {
+		return err
+	}
+	return c.SetBytes(key, b, ttl)
+}

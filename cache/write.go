@@ -1,0 +1,69 @@
+package cache
+
+import (
+	"fmt"
+	"time"
+)
+
+// SetBytes writes raw bytes to key. A ttl <= 0 uses the default TTL (see
+// NewCache). The Cache does not retain value.
+func (c *Cache) SetBytes(key string, value []byte, ttl time.Duration) error {
+	start := c.begin()
+	err := c.store.Set(c.ctx, key, value, c.ttl(ttl))
+	c.observe("set", key, start, false, err)
+	return err
+}
+
+// SetString writes a string value to key, stored as its raw bytes.
+func (c *Cache) SetString(key string, value string, ttl time.Duration) error {
+	return c.SetBytes(key, []byte(value), ttl)
+}
+
+// BatchSetBytes writes many key/value pairs using a shared ttl. Writes are
+// independent: it stops at the first failure, leaving earlier writes in
+// place, and names the failing key in the error.
+func (c *Cache) BatchSetBytes(values map[string][]byte, ttl time.Duration) error {
+	start := c.begin()
+	var err error
+	for k, v := range values {
+		if serr := c.store.Set(c.ctx, k, v, c.ttl(ttl)); serr != nil {
+			err = fmt.Errorf("cache: set %q: %w", k, serr)
+			break
+		}
+	}
+	c.observe("set_many", "", start, false, err)
+	return err
+}
+
+// Add writes value only when key is not already present, and reports
+// whether it did.
+func (c *Cache) Add(key string, value []byte, ttl time.Duration) (bool, error) {
+	start := c.begin()
+	created, err := c.store.Add(c.ctx, key, value, c.ttl(ttl))
+	c.observe("add", key, start, created, err)
+	return created, err
+}
+
+// Delete removes a single key; a missing key is not an error.
+func (c *Cache) Delete(key string) error {
+	start := c.begin()
+	err := c.store.Delete(c.ctx, key)
+	c.observe("delete", key, start, false, err)
+	return err
+}
+
+// DeleteMany removes multiple keys; missing keys are ignored.
+func (c *Cache) DeleteMany(keys ...string) error {
+	start := c.begin()
+	err := c.store.DeleteMany(c.ctx, keys...)
+	c.observe("delete_many", "", start, false, err)
+	return err
+}
+
+// Flush clears all keys for this store scope (its prefix, when it has one).
+func (c *Cache) Flush() error {
+	start := c.begin()
+	err := c.store.Flush(c.ctx)
+	c.observe("flush", "", start, false, err)
+	return err
+}
