@@ -1,0 +1,147 @@
+// Package cachetest is a reusable contract suite for cachecore.Store
+// implementations.
+//
+// A backend proves it can stand behind the cache facade by passing
+// RunStoreContract. The suite checks the documented Store contract —
+// ownership of slices, expiry, atomic Add and Increment, invalidation,
+// context handling and concurrency — plus the optional interfaces a store
+// implements (Inspector, ExpiryGetter, CompareAndDeleter). It writes keys
+// under "cachetest/" and calls Flush, so run it against a store dedicated
+// to the test.
+package cachetest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// Options describe the store under test. The zero value describes a store
+// with no default TTL and no size limit that keeps what it is given.
+type Options struct {
+	// Null declares a store that discards writes: reads always miss, Add
+	// always reports creation and Increment returns delta.
+	Null bool
+
+	// TTL is the short lifetime used by expiry checks; zero means 100ms.
+	// Raise it for stores whose operations are slow.
+	TTL time.Duration
+
+	// DefaultTTL is the lifetime the store gives writes with ttl <= 0;
+	// zero means such entries must not expire. Keep it short: the expiry
+	// check waits for it.
+	DefaultTTL time.Duration
+
+	// MaxValueBytes is the store's configured value limit; zero means none.
+	MaxValueBytes int
+
+	// LargeValueBytes is the size of the large-value round trip; zero
+	// means 1 MiB, capped at MaxValueBytes.
+	LargeValueBytes int
+
+	// Wait blocks until d has passed for the store's clock; nil means
+	// time.Sleep. Stores with an injected clock advance it here.
+	Wait func(d time.Duration)
+}
+
+func (o Options) ttl() time.Duration {
+	if o.TTL > 0 {
+		return o.TTL
+	}
+	return 100 * time.Millisecond
+}
+
+func (o Options) wait(d time.Duration) {
+	if o.Wait != nil {
+		o.Wait(d)
+		return
+	}
+	time.Sleep(d)
+}
+
+func (o Options) largeSize() int {
+	n := o.LargeValueBytes
+	if n <= 0 {
+		n = 1 << 20
+	}
+	if o.MaxValueBytes > 0 && n > o.MaxValueBytes {
+		n = o.MaxValueBytes
+	}
+	return n
+}
+
+// RunStoreContract runs the contract suite against store as subtests of t.
+func RunStoreContract(t *testing.T, store cachecore.Store, opts Options) {
+	t.Helper()
+	if err := store.Ready(context.Background()); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
+	s := &suite{store: store, opts: opts}
+	t.Run("RoundTrip", s.roundTrip)
+	t.Run("CloneSafety", s.cloneSafety)
+	t.Run("Values", s.values)
+	t.Run("Expiry", s.expiry)
+	t.Run("Add", s.add)
+	t.Run("Counters", s.counters)
+	t.Run("Delete", s.delete)
+	t.Run("Flush", s.flush)
+	t.Run("MaxValueBytes", s.maxValueBytes)
+	t.Run("CompareAndDelete", s.compareAndDelete)
+	t.Run("ExpiryGetter", s.expiryGetter)
+	t.Run("Inspector", s.inspector)
+	t.Run("Concurrency", s.concurrency)
+	t.Run("CanceledContext", s.canceledContext)
+}
+
+type suite struct {
+	store cachecore.Store
+	opts  Options
+}
+
+// long is a ttl no check outlives.
+const long = time.Hour
+
+// key namespaces keys by subtest so a failure names its own keys.
+func key(t *testing.T, name string) string {
+	return "cachetest/" + t.Name() + "/" + name
+}
+
+func (s *suite) set(t *testing.T, k string, v []byte, ttl time.Duration) {
+	t.Helper()
+	if err := s.store.Set(context.Background(), k, v, ttl); err != nil {
+		t.Fatalf("Set(%q): %v", k, err)
+	}
+}
+
+// expect checks that k holds want, or is missing when want is nil. For a
+// null store every key must be missing.
+func (s *suite) expect(t *testing.T, k string, want []byte) {
+	t.Helper()
+	got, found, err := s.store.Get(context.Background(), k)
+	if err != nil {
+		t.Fatalf("Get(%q): %v", k, err)
+	}
+	if s.opts.Null || want == nil {
+		if found {
+			t.Fatalf("Get(%q) found %q, want a miss", k, trim(got))
+		}
+		return
+	}
+	if !found {
+		t.Fatalf("Get(%q) missed, want %q", k, trim(want))
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("Get(%q) = %q, want %q", k, trim(got), trim(want))
+	}
+}
+
+// trim keeps failure messages about large values readable.
+func trim(b []byte) []byte {
+	if len(b) > 64 {
+		return b[:64]
+	}
+	return b
+}

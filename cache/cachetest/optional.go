@@ -1,0 +1,111 @@
+package cachetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// compareAndDelete goes through cachecore.CompareAndDelete, so it checks
+// either the store's own implementation or the fallback over its Get and
+// Delete.
+func (s *suite) compareAndDelete(t *testing.T) {
+	ctx := context.Background()
+	k := key(t, "k")
+	s.set(t, k, []byte("mine"), long)
+	if deleted, err := cachecore.CompareAndDelete(ctx, s.store, k, []byte("theirs")); err != nil || deleted {
+		t.Fatalf("CompareAndDelete(mismatch) = %v, %v; want false", deleted, err)
+	}
+	s.expect(t, k, []byte("mine"))
+	if deleted, err := cachecore.CompareAndDelete(ctx, s.store, k, []byte("mine")); err != nil || deleted == s.opts.Null {
+		t.Fatalf("CompareAndDelete(match) = %v, %v; want %v", deleted, err, !s.opts.Null)
+	}
+	s.expect(t, k, nil)
+	if deleted, err := cachecore.CompareAndDelete(ctx, s.store, k, []byte("mine")); err != nil || deleted {
+		t.Fatalf("CompareAndDelete(missing) = %v, %v; want false", deleted, err)
+	}
+}
+
+func (s *suite) expiryGetter(t *testing.T) {
+	eg, ok := s.store.(cachecore.ExpiryGetter)
+	if !ok {
+		t.Skip("store does not implement cachecore.ExpiryGetter")
+	}
+	ctx := context.Background()
+	k := key(t, "k")
+	before := time.Now()
+	s.set(t, k, []byte("v"), long)
+	after := time.Now()
+	v, at, found, err := eg.GetWithExpiry(ctx, k)
+	if err != nil {
+		t.Fatalf("GetWithExpiry: %v", err)
+	}
+	if s.opts.Null {
+		if found {
+			t.Fatalf("GetWithExpiry found %q in a null store", v)
+		}
+		return
+	}
+	if !found || string(v) != "v" {
+		t.Fatalf("GetWithExpiry = %q, %v; want \"v\", true", v, found)
+	}
+	if at.Before(before.Add(long)) || at.After(after.Add(long)) {
+		t.Fatalf("expiry %v outside [%v, %v]", at, before.Add(long), after.Add(long))
+	}
+	if _, _, found, err := eg.GetWithExpiry(ctx, key(t, "missing")); err != nil || found {
+		t.Fatalf("GetWithExpiry(missing) = %v, %v; want a miss", found, err)
+	}
+}
+
+func (s *suite) inspector(t *testing.T) {
+	insp, ok := s.store.(cachecore.Inspector)
+	if !ok || !insp.Capabilities().CanList {
+		t.Skip("store cannot list")
+	}
+	ctx := context.Background()
+	prefix := key(t, "")
+	var want []string
+	for i := range 5 {
+		k := fmt.Sprintf("%sk%d", prefix, i)
+		s.set(t, k, []byte("value"), long)
+		want = append(want, k)
+	}
+	s.set(t, key(t, "")[:len(prefix)-1]+"-sibling", []byte("v"), long)
+	if s.opts.Null {
+		want = nil
+	}
+
+	var got []string
+	opts := cachecore.ListPageOptions{Query: prefix, Limit: 2}
+	for pages := 0; ; pages++ {
+		if pages > len(want) {
+			t.Fatalf("listing did not end after %d pages", pages)
+		}
+		page, err := insp.ListPage(ctx, opts)
+		if err != nil {
+			t.Fatalf("ListPage: %v", err)
+		}
+		if len(page.Entries) > opts.Limit {
+			t.Fatalf("page of %d entries exceeds limit %d", len(page.Entries), opts.Limit)
+		}
+		for _, e := range page.Entries {
+			got = append(got, e.Key)
+			if e.Size <= 0 {
+				t.Errorf("entry %q has size %d", e.Key, e.Size)
+			}
+			if d := time.Until(e.ExpiresAt); d < long-time.Minute || d > long {
+				t.Errorf("entry %q expires in %v, want about %v", e.Key, d, long)
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		opts.Cursor = page.NextCursor
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("listed %q, want %q in order", got, want)
+	}
+}
