@@ -88,13 +88,14 @@ func (p *peer) stop(ctx context.Context) error {
 	return err
 }
 
-// ownerOf returns the peer that owns key. Every ring holds the same peers,
-// so the owner is the one peer whose ring does not name another.
+// ownerOf returns the peer that owns key: the one whose ring does not
+// name another peer. Every ring holds the same peers, so there is exactly
+// one; ownerOf panics if the rings disagree.
 func ownerOf(peers []*peer, key string) *peer {
 	for _, p := range peers {
 		if _, remote := p.pool.PickPeer(key); !remote {
 			return p
 		}
 	}
-	return nil
+	panic("every peer's ring names another peer as the owner of " + key)
 }

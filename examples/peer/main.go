@@ -1,0 +1,112 @@
+// Peer is one groupcache peer of a cluster you start by hand: the program
+// to copy when you deploy groupcache. Start three, each in a terminal:
+//
+//	go run ./examples/peer -self http://127.0.0.1:8001 -peers http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
+//	go run ./examples/peer -self http://127.0.0.1:8002 -peers http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
+//	go run ./examples/peer -self http://127.0.0.1:8003 -peers http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003
+//
+// Then ask any of them for a key, and again from another peer:
+//
+//	curl 'http://127.0.0.1:8001/get?key=alice'
+//	curl 'http://127.0.0.1:8002/get?key=alice'
+//	curl http://127.0.0.1:8002/stats
+//
+// The first answer takes 100ms, the time the simulated database takes;
+// the second is immediate. Both name the same peer in "loaded_by": the
+// key's owner, which alone ran the Getter; "served_by" is the peer asked.
+//
+// Each peer serves, on one port, the groupcache protocol its peers use
+// (under /_groupcache/) and an API for people:
+//
+//	GET /get?key=K  the value of K, the peer that loaded it and the peer that answered, as JSON
+//	GET /stats      the group's statistics (groupcache.Stats and both caches' CacheStats), as JSON
+//
+// Run it with -h for the flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache"
+)
+
+// groupName is the group the peer serves; every peer must use the same.
+const groupName = "users"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "peer:", err)
+		if errors.As(err, new(*usageError)) {
+			fmt.Fprintln(os.Stderr, "run with -h for usage")
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// run starts the peer that args, the command line without the program
+// name, describe, and serves until ctx ends. With -h it prints the usage
+// to stdout instead.
+//
+// run uses the package-level groupcache API, as a deployment does, and
+// that registers the peer in process-wide defaults: a process can start
+// only one peer.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseConfig(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage())
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, ln, stdout)
+}
+
+// serve runs the peer that cfg describes on ln until ctx ends, then shuts
+// its server down. It reports on stdout that it is serving.
+func serve(ctx context.Context, cfg config, ln net.Listener, stdout io.Writer) error {
+	pool := groupcache.NewHTTPPool(cfg.self)
+	pool.Set(cfg.peers...)
+	group := groupcache.NewGroup(groupName, 64<<20, slowDB(cfg.self, cfg.delay))
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /get", getHandler(cfg.self, group))
+	mux.Handle("GET /stats", statsHandler(cfg.self, group))
+	// NewHTTPPool registered the handler for the other peers' requests
+	// with http.DefaultServeMux.
+	mux.Handle("/", http.DefaultServeMux)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+
+	fmt.Fprintf(stdout, "peer %s, one of %d, listening on %s\n", cfg.self, len(cfg.peers), ln.Addr())
+	fmt.Fprintf(stdout, "try: curl '%s/get?key=alice'\n", cfg.self)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// Let requests in progress, a peer's among them, finish.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	<-served // http.ErrServerClosed, once Shutdown has begun
+	return err
+}
