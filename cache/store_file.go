@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -54,12 +55,17 @@ func NewFileStoreWithConfig(_ context.Context, cfg StoreConfig) cachecore.Store 
 	return withConfig(s, cfg.BaseConfig)
 }
 
+// An entry file is: magic, expiry (UnixNano, 0 for none), key length,
+// value length, CRC-32C of key and value, key, value. The lengths and the
+// checksum let a read tell a complete file from a truncated or damaged one.
 const (
 	fileMagic   = "GCF1"
-	fileHeader  = len(fileMagic) + 8 + 4 // magic, expiry, key length
+	fileHeader  = len(fileMagic) + 8 + 4 + 8 + 4
 	fileSuffix  = ".entry"
 	fileTempPat = ".tmp-*"
 )
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 type fileStore struct {
 	dir string
@@ -104,17 +110,37 @@ func encodeFileEntry(e fileEntry) []byte {
 	b = append(b, fileMagic...)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.expiresAt))
 	b = binary.BigEndian.AppendUint32(b, uint32(len(e.key)))
+	b = binary.BigEndian.AppendUint64(b, uint64(len(e.value)))
+	sum := crc32.Update(crc32.Checksum([]byte(e.key), castagnoli), castagnoli, e.value)
+	b = binary.BigEndian.AppendUint32(b, sum)
 	b = append(b, e.key...)
 	return append(b, e.value...)
 }
 
-func decodeFileHeader(b []byte) (expiresAt int64, keyLen int, ok bool) {
+// fileHeaderInfo is the decoded fixed-size start of an entry file.
+type fileHeaderInfo struct {
+	expiresAt int64
+	keyLen    int
+	valueLen  uint64
+	sum       uint32
+}
+
+// decodeFileHeader parses the header and checks that size, the file's
+// total length, matches the lengths it declares.
+func decodeFileHeader(b []byte, size int64) (fileHeaderInfo, bool) {
 	if len(b) < fileHeader || string(b[:len(fileMagic)]) != fileMagic {
-		return 0, 0, false
+		return fileHeaderInfo{}, false
 	}
-	expiresAt = int64(binary.BigEndian.Uint64(b[len(fileMagic):]))
-	keyLen = int(binary.BigEndian.Uint32(b[len(fileMagic)+8:]))
-	return expiresAt, keyLen, expiresAt >= 0
+	b = b[len(fileMagic):]
+	h := fileHeaderInfo{
+		expiresAt: int64(binary.BigEndian.Uint64(b)),
+		keyLen:    int(binary.BigEndian.Uint32(b[8:])),
+		valueLen:  binary.BigEndian.Uint64(b[12:]),
+		sum:       binary.BigEndian.Uint32(b[20:]),
+	}
+	body := uint64(size) - uint64(fileHeader)
+	ok := h.expiresAt >= 0 && h.valueLen <= body && uint64(h.keyLen) == body-h.valueLen
+	return h, ok
 }
 
 // load reads key's file. A missing file is a miss; a corrupt, foreign or
@@ -127,11 +153,12 @@ func (s *fileStore) load(path, key string) (e fileEntry, found, stale bool, err 
 	if err != nil {
 		return fileEntry{}, false, false, err
 	}
-	expiresAt, keyLen, ok := decodeFileHeader(b)
-	if !ok || len(b)-fileHeader < keyLen || string(b[fileHeader:fileHeader+keyLen]) != key {
+	h, ok := decodeFileHeader(b, int64(len(b)))
+	if !ok || string(b[fileHeader:fileHeader+h.keyLen]) != key ||
+		crc32.Checksum(b[fileHeader:], castagnoli) != h.sum {
 		return fileEntry{}, false, true, nil
 	}
-	e = fileEntry{key: key, expiresAt: expiresAt, value: b[fileHeader+keyLen:]}
+	e = fileEntry{key: key, expiresAt: h.expiresAt, value: b[fileHeader+h.keyLen:]}
 	if e.expiresAt != 0 && time.Now().UnixNano() >= e.expiresAt {
 		return fileEntry{}, false, true, nil
 	}
@@ -369,18 +396,21 @@ func readEntryInfo(path string) (cachecore.Entry, bool) {
 	if _, err := io.ReadFull(f, hdr[:]); err != nil {
 		return cachecore.Entry{}, false
 	}
-	expiresAt, keyLen, ok := decodeFileHeader(hdr[:])
 	fi, err := f.Stat()
-	if !ok || err != nil || fi.Size()-int64(fileHeader) < int64(keyLen) {
+	if err != nil {
 		return cachecore.Entry{}, false
 	}
-	key := make([]byte, keyLen)
+	h, ok := decodeFileHeader(hdr[:], fi.Size())
+	if !ok {
+		return cachecore.Entry{}, false
+	}
+	key := make([]byte, h.keyLen)
 	if _, err := io.ReadFull(f, key); err != nil {
 		return cachecore.Entry{}, false
 	}
-	e := cachecore.Entry{Key: string(key), Size: int(fi.Size()) - fileHeader - keyLen}
-	if expiresAt != 0 {
-		e.ExpiresAt = time.Unix(0, expiresAt)
+	e := cachecore.Entry{Key: string(key), Size: int(h.valueLen)}
+	if h.expiresAt != 0 {
+		e.ExpiresAt = time.Unix(0, h.expiresAt)
 	}
 	return e, true
 }

@@ -56,28 +56,28 @@ func (s *suite) worker(ctx context.Context, t *testing.T, w, rounds int, counter
 	for i := range rounds {
 		want := fmt.Sprintf("w%d-i%d", w, i)
 		if err := s.store.Set(ctx, own, []byte(want), time.Hour); err != nil {
-			return fmt.Errorf("Set: %w", err)
+			return fmt.Errorf("store.Set: %w", err)
 		}
 		got, found, err := s.store.Get(ctx, own)
 		if err != nil {
-			return fmt.Errorf("Get: %w", err)
+			return fmt.Errorf("store.Get: %w", err)
 		}
 		if !s.opts.Null && (!found || string(got) != want) {
 			return fmt.Errorf("worker %d read %q (found %v), want its own write %q", w, got, found, want)
 		}
 		if _, err := s.store.Increment(ctx, counter, 1, time.Hour); err != nil {
-			return fmt.Errorf("Increment: %w", err)
+			return fmt.Errorf("store.Increment: %w", err)
 		}
 		created, err := s.store.Add(ctx, once, []byte(want), time.Hour)
 		if err != nil {
-			return fmt.Errorf("Add: %w", err)
+			return fmt.Errorf("store.Add: %w", err)
 		}
 		if created {
 			wins.Add(1)
 		}
 		// Readers of a shared key must see some complete write.
 		if v, found, err := s.store.Get(ctx, once); err != nil || (found && len(v) == 0) {
-			return fmt.Errorf("Get(shared) = %q, %v, %v", v, found, err)
+			return fmt.Errorf("store.Get(shared) = %q, %v, %v", v, found, err)
 		}
 	}
 	return nil

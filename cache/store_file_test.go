@@ -1,0 +1,134 @@
+package cache_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache"
+)
+
+func entryPath(dir, key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(dir, hex.EncodeToString(sum[:])+".entry")
+}
+
+func TestFileStoreKeepsFilesInsideItsDirectory(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	dir := filepath.Join(root, "cache")
+	s := cache.NewFileStore(ctx, dir)
+	keys := []string{"../outside", "/etc/passwd", "a/b/c", strings.Repeat("long", 200)}
+	for _, k := range keys {
+		must(t, s.Set(ctx, k, []byte(k), time.Minute))
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil || len(entries) != 1 || entries[0].Name() != "cache" {
+		t.Fatalf("files escaped the store directory: %v %v", entries, err)
+	}
+	for _, k := range keys {
+		if _, err := os.Stat(entryPath(dir, k)); err != nil {
+			t.Errorf("key %q is not in its hashed file: %v", k, err)
+		}
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) != len(keys) {
+		t.Fatalf("%d files for %d keys (temporary files left behind?)", len(files), len(keys))
+	}
+}
+
+func TestFileStoreCorruptFilesAreMissesAndRemoved(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := cache.NewFileStore(ctx, dir)
+	must(t, s.Set(ctx, "k", []byte("a value long enough to truncate"), time.Minute))
+	path := entryPath(dir, "k")
+	whole, err := os.ReadFile(path)
+	must(t, err)
+	corruptions := map[string][]byte{
+		"empty":           {},
+		"short header":    whole[:5],
+		"truncated key":   whole[:29],
+		"truncated value": whole[:len(whole)-1],
+		"flipped bit":     append(append([]byte{}, whole[:len(whole)-1]...), whole[len(whole)-1]^1),
+		"extra byte":      append(append([]byte{}, whole...), 0),
+		"bad magic":       append([]byte("XXXX"), whole[4:]...),
+		"key length lie":  append(append(append([]byte{}, whole[:12]...), 0, 0, 0, 9), whole[16:]...),
+	}
+	for name, data := range corruptions {
+		must(t, os.WriteFile(path, data, 0o600))
+		if v, found, err := s.Get(ctx, "k"); err != nil || found {
+			t.Fatalf("%s: Get = %q, %v, %v; want a clean miss", name, v, found, err)
+		}
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%s: corrupt file not removed (%v)", name, err)
+		}
+	}
+	// A file holding another key (a renamed or colliding file) is a miss.
+	must(t, s.Set(ctx, "other", []byte("v"), time.Minute))
+	must(t, os.Rename(entryPath(dir, "other"), path))
+	if _, found, err := s.Get(ctx, "k"); err != nil || found {
+		t.Fatalf("file of another key read as k: %v, %v", found, err)
+	}
+}
+
+func TestFileStoreRemovesExpiredFilesOnRead(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := cache.NewFileStore(ctx, dir)
+	must(t, s.Set(ctx, "k", []byte("v"), 10*time.Millisecond))
+	time.Sleep(20 * time.Millisecond)
+	if _, found, _ := s.Get(ctx, "k"); found {
+		t.Fatal("expired entry found")
+	}
+	if _, err := os.Stat(entryPath(dir, "k")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("expired file not removed: %v", err)
+	}
+}
+
+func TestFileStoreFlushLeavesForeignFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := cache.NewFileStore(ctx, dir)
+	must(t, s.Set(ctx, "k", []byte("v"), time.Minute))
+	foreign := filepath.Join(dir, "README")
+	must(t, os.WriteFile(foreign, []byte("not ours"), 0o600))
+	must(t, s.Flush(ctx))
+	if _, err := os.Stat(foreign); err != nil {
+		t.Fatalf("Flush removed a foreign file: %v", err)
+	}
+	if _, err := os.Stat(entryPath(dir, "k")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("Flush left an entry")
+	}
+}
+
+func TestFileStoreSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	must(t, cache.NewFileStore(ctx, dir).Set(ctx, "k", []byte("v"), time.Minute))
+	if v, found, err := cache.NewFileStore(ctx, dir).Get(ctx, "k"); err != nil || !found || string(v) != "v" {
+		t.Fatalf("reopened store = %q, %v, %v", v, found, err)
+	}
+}
+
+func TestFileStoreConstructionErrors(t *testing.T) {
+	ctx := context.Background()
+	if err := cache.NewFileStore(ctx, "").Ready(ctx); !errors.Is(err, cache.ErrFileDirRequired) {
+		t.Fatalf("empty dir: Ready = %v, want ErrFileDirRequired", err)
+	}
+	file := filepath.Join(t.TempDir(), "a-file")
+	must(t, os.WriteFile(file, nil, 0o600))
+	s := cache.NewFileStore(ctx, filepath.Join(file, "sub"))
+	if err := s.Ready(ctx); err == nil {
+		t.Fatal("store under a regular file reports ready")
+	}
+	if err := s.Set(ctx, "k", []byte("v"), time.Minute); err == nil {
+		t.Fatal("Set succeeded in an uncreatable directory")
+	}
+}
