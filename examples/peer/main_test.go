@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed3c1b93bc/groupcache"
 )
 
 // childEnv, set in the environment of a child process of the test binary,
@@ -182,6 +184,9 @@ func getJSON(t *testing.T, u string, v any) {
 // TestRun starts a peer in this process through run, as main does. It is
 // the only test that does: a process can start only one peer.
 func TestRun(t *testing.T) {
+	if groupcache.GetGroup(groupName) != nil {
+		t.Skip("this process already started its one peer, in an earlier run of TestRun (go test -count)")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, w := io.Pipe()
