@@ -62,7 +62,7 @@ const (
 	fileMagic   = "GCF1"
 	fileHeader  = len(fileMagic) + 8 + 4 + 8 + 4
 	fileSuffix  = ".entry"
-	fileTempPat = ".tmp-*"
+	fileTempPat = ".tmp-*" // os.CreateTemp pattern; see isAbandonedTemp
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -322,7 +322,7 @@ func (s *fileStore) Flush(ctx context.Context) error {
 	}
 	var errs []error
 	for _, de := range des {
-		if !isEntryName(de.Name()) {
+		if !isEntryName(de.Name()) && !isAbandonedTemp(de) {
 			continue
 		}
 		if err := os.Remove(filepath.Join(s.dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -330,6 +330,18 @@ func (s *fileStore) Flush(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// isAbandonedTemp reports a temporary file left by a writer that crashed
+// between creating and renaming it. Writes take milliseconds, so a temporary
+// file this old is not in flight.
+func isAbandonedTemp(de fs.DirEntry) bool {
+	const abandonedAfter = time.Hour
+	if !strings.HasPrefix(de.Name(), ".tmp-") {
+		return false
+	}
+	fi, err := de.Info()
+	return err == nil && time.Since(fi.ModTime()) > abandonedAfter
 }
 
 func (s *fileStore) CompareAndDelete(ctx context.Context, key string, expected []byte) (bool, error) {

@@ -99,9 +99,21 @@ func TestFileStoreFlushLeavesForeignFiles(t *testing.T) {
 	must(t, s.Set(ctx, "k", []byte("v"), time.Minute))
 	foreign := filepath.Join(dir, "README")
 	must(t, os.WriteFile(foreign, []byte("not ours"), 0o600))
+	inFlight := filepath.Join(dir, ".tmp-123")
+	must(t, os.WriteFile(inFlight, nil, 0o600))
+	abandoned := filepath.Join(dir, ".tmp-456")
+	must(t, os.WriteFile(abandoned, nil, 0o600))
+	old := time.Now().Add(-2 * time.Hour)
+	must(t, os.Chtimes(abandoned, old, old))
 	must(t, s.Flush(ctx))
 	if _, err := os.Stat(foreign); err != nil {
 		t.Fatalf("Flush removed a foreign file: %v", err)
+	}
+	if _, err := os.Stat(inFlight); err != nil {
+		t.Fatalf("Flush removed a temporary file that may be in flight: %v", err)
+	}
+	if _, err := os.Stat(abandoned); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Flush kept an abandoned temporary file: %v", err)
 	}
 	if _, err := os.Stat(entryPath(dir, "k")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatal("Flush left an entry")

@@ -1,0 +1,148 @@
+package cache_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+type benchProfile struct {
+	ID    int      `json:"id"`
+	Name  string   `json:"name"`
+	Email string   `json:"email"`
+	Tags  []string `json:"tags"`
+}
+
+var benchValue = []byte(strings.Repeat("a cached payload that compresses ", 32)) // ~1 KiB
+
+func benchCache(b *testing.B, cfg cachecore.BaseConfig) *cache.Cache {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	return cache.NewCache(cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: cfg}))
+}
+
+func benchGetBytes(b *testing.B, c *cache.Cache) {
+	if err := c.SetBytes("k", benchValue, time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchValue)))
+	b.ResetTimer()
+	for range b.N {
+		if _, ok, err := c.GetBytes("k"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
+
+func benchSetBytes(b *testing.B, c *cache.Cache) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchValue)))
+	for range b.N {
+		if err := c.SetBytes("k", benchValue, time.Hour); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGetBytes(b *testing.B) {
+	benchGetBytes(b, benchCache(b, cachecore.BaseConfig{}))
+}
+
+func BenchmarkGetBytesParallel(b *testing.B) {
+	c := benchCache(b, cachecore.BaseConfig{})
+	if err := c.SetBytes("k", benchValue, time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, ok, err := c.GetBytes("k"); !ok || err != nil {
+				b.Error(ok, err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkGetTyped(b *testing.B) {
+	c := benchCache(b, cachecore.BaseConfig{})
+	p := benchProfile{ID: 42, Name: "Ada", Email: "ada@example.com", Tags: []string{"math", "engines"}}
+	if err := cache.Set(c, "p", p, time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	if err := cache.Set(c, "s", "dark", time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("struct", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, ok, err := cache.Get[benchProfile](c, "p"); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("string", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, ok, err := cache.Get[string](c, "s"); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+}
+
+func BenchmarkRememberHit(b *testing.B) {
+	c := benchCache(b, cachecore.BaseConfig{})
+	load := func() ([]byte, error) { return benchValue, nil }
+	if _, err := c.RememberBytes("k", time.Hour, load); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.RememberBytes("k", time.Hour, load); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRefreshAheadHit(b *testing.B) {
+	c := benchCache(b, cachecore.BaseConfig{})
+	load := func() ([]byte, error) { return benchValue, nil }
+	if _, err := c.RefreshAheadBytes("k", time.Hour, time.Minute, load); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.RefreshAheadBytes("k", time.Hour, time.Minute, load); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCodecs(b *testing.B) {
+	configs := []struct {
+		name string
+		cfg  cachecore.BaseConfig
+	}{
+		{"gzip", cachecore.BaseConfig{Compression: cache.CompressionGzip}},
+		{"snappy", cachecore.BaseConfig{Compression: cache.CompressionSnappy}},
+		{"aes", cachecore.BaseConfig{EncryptionKey: testKey}},
+		{"gzip+aes", cachecore.BaseConfig{Compression: cache.CompressionGzip, EncryptionKey: testKey}},
+	}
+	for _, tc := range configs {
+		b.Run(tc.name+"/get", func(b *testing.B) { benchGetBytes(b, benchCache(b, tc.cfg)) })
+		b.Run(tc.name+"/set", func(b *testing.B) { benchSetBytes(b, benchCache(b, tc.cfg)) })
+	}
+}
+
+func BenchmarkFileStoreGetBytes(b *testing.B) {
+	c := cache.NewCache(cache.NewFileStore(context.Background(), b.TempDir()))
+	benchGetBytes(b, c)
+}
