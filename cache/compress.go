@@ -138,7 +138,10 @@ func gunzip(body []byte, limit int) ([]byte, error) {
 	if gr == nil {
 		gr = new(gzipReader)
 	}
-	defer gzipReaderPool.Put(gr)
+	defer func() {
+		gr.src.Reset(nil) // do not pin the caller's payload while pooled
+		gzipReaderPool.Put(gr)
+	}()
 	gr.src.Reset(body)
 	var err error
 	if gr.zr == nil {
