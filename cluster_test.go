@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	pb "github.com/seed3c1b93bc/groupcache/groupcachepb"
 )
@@ -34,6 +35,12 @@ type testCluster struct {
 // "v:"+key).
 func startCluster(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, load func(ctx context.Context, peer, key string, dest Sink) error) *testCluster {
 	t.Helper()
+	return startClusterOpts(t, n, cacheBytes, opts, nil, load)
+}
+
+// startClusterOpts is startCluster with group options.
+func startClusterOpts(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, gopts *GroupOptions, load func(ctx context.Context, peer, key string, dest Sink) error) *testCluster {
+	t.Helper()
 	c := &testCluster{loads: make(map[string][]string)}
 	urls := make([]string, n)
 	for i := 0; i < n; i++ {
@@ -52,7 +59,7 @@ func startCluster(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, 
 		p.server.Start()
 		urls[i] = p.url
 		url := p.url
-		p.group = p.reg.NewGroup("g", cacheBytes, GetterFunc(func(ctx context.Context, key string, dest Sink) error {
+		p.group = p.reg.NewGroupOpts("g", cacheBytes, GetterFunc(func(ctx context.Context, key string, dest Sink) error {
 			c.mu.Lock()
 			c.loads[key] = append(c.loads[key], url)
 			c.mu.Unlock()
@@ -60,7 +67,7 @@ func startCluster(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, 
 				return load(ctx, url, key, dest)
 			}
 			return dest.SetString("v:" + key)
-		}))
+		}), gopts)
 		c.peers = append(c.peers, p)
 		t.Cleanup(p.server.Close)
 		t.Cleanup(p.pool.transport.CloseIdleConnections)
@@ -104,3 +111,25 @@ func getRequest(group, key string) *pb.GetRequest {
 }
 
 type getResponse = pb.GetResponse
+
+// fakeClock is a clock that moves only when told to.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}

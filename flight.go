@@ -91,11 +91,23 @@ func (f *flightGroup) lead(ctx context.Context, k flightKey, c *call, fn loadFun
 			c.err = ErrGetterPanicked
 		}
 		f.mu.Lock()
-		delete(f.calls, k)
+		if f.calls[k] == c { // forget may have dropped it already
+			delete(f.calls, k)
+		}
 		f.mu.Unlock()
 		close(c.done)
 	}()
 	c.value, c.expire, c.err = fn(ctx)
 	c.abandoned = c.err != nil && ctx.Err() != nil
 	returned = true
+}
+
+// forget makes later callers of key start a load of their own instead of
+// waiting for one in progress, whose result may predate a write. Callers
+// already waiting still get that result.
+func (f *flightGroup) forget(key string) {
+	f.mu.Lock()
+	delete(f.calls, flightKey{key: key})
+	delete(f.calls, flightKey{key: key, remote: true})
+	f.mu.Unlock()
 }

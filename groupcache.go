@@ -83,10 +83,11 @@ type Group struct {
 
 	flights flightGroup
 
-	// writes counts Set and Remove calls that reached this process. A
-	// load that sees it change while in progress does not cache its
-	// result, which may predate the write.
-	writes atomic.Uint64
+	// writes counts the Set and Remove calls that reached this process,
+	// in stripes chosen by key hash. A load that sees its stripe change
+	// while in progress does not cache its result, which may predate
+	// the write.
+	writes [writeStripes]atomic.Uint64
 
 	// Stats are statistics on the group.
 	Stats Stats
@@ -247,7 +248,7 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, dest Sink
 		if countDedup {
 			g.Stats.LoadsDeduped.Add(1)
 		}
-		writes := g.writes.Load()
+		writes := g.writeCount(h).Load()
 		v, expire, err := g.getLocally(ctx, key, dest)
 		if err != nil {
 			g.Stats.LocalLoadErrs.Add(1)
@@ -288,7 +289,7 @@ func (g *Group) getLocally(ctx context.Context, key string, dest Sink) (ByteView
 var errExpiredResponse = errors.New("groupcache: peer returned an expired value")
 
 func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h uint64) (ByteView, int64, error) {
-	writes := g.writes.Load()
+	writes := g.writeCount(h).Load()
 	req := &pb.GetRequest{Group: &g.name, Key: &key}
 	res := &pb.GetResponse{}
 	if err := peer.Get(ctx, req, res); err != nil {
@@ -317,10 +318,19 @@ func (g *Group) lookupCache(key string, h uint64) (ByteView, int64, bool) {
 	return g.hotCache.get(key, h, g.now)
 }
 
+// writeStripes is the number of write counters of a group: enough that a
+// stream of writes to some keys rarely stops loads of others from being
+// cached.
+const writeStripes = 64
+
+func (g *Group) writeCount(h uint64) *atomic.Uint64 {
+	return &g.writes[h>>58]
+}
+
 // populateCache adds key to c and evicts until the group is within its
 // budget, taking from the hot cache while it holds more than an eighth of
 // the main cache's bytes. writesBefore is g.writes from before the value
-// was loaded: if a Set or Remove came since, the value may be stale and
+// was loaded: if a Set or Remove of a key of the same stripe came since, the value may be stale and
 // is not cached.
 func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c *lruCache, writesBefore uint64) {
 	if g.cacheBytes <= 0 || entrySize(key, v) > g.cacheBytes {
@@ -328,9 +338,14 @@ func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c 
 	}
 	g.budgetMu.Lock()
 	defer g.budgetMu.Unlock()
-	if g.writes.Load() != writesBefore {
-		return
+	if g.writeCount(h).Load() == writesBefore {
+		g.insertLocked(key, h, v, expire, c)
 	}
+}
+
+// insertLocked adds key to c and evicts until the group is within its
+// budget. g.budgetMu must be held.
+func (g *Group) insertLocked(key string, h uint64, v ByteView, expire int64, c *lruCache) {
 	c.add(key, h, v, expire)
 	for {
 		mainBytes, hotBytes := g.mainCache.bytes(), g.hotCache.bytes()

@@ -2,6 +2,7 @@ package groupcache
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,7 +13,9 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/consistenthash"
+	pb "github.com/seed3c1b93bc/groupcache/groupcachepb"
 	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 )
 
 const (
@@ -198,23 +201,41 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 }
 
 // ServeHTTP answers a peer's request for a key of one of the pool's
-// groups: GET BasePath + group + "/" + key, both escaped, answered with an
-// encoded GetResponse. A request from a peer is always loaded here, never
-// forwarded to another peer, even if this process's ring names another
-// owner.
+// groups. The path is BasePath + group + "/" + key, both escaped.
 //
-// Bad requests are refused before any group sees them: a method other
-// than GET with 405, a malformed path or escaping with 400, a key longer
-// than MaxKeyBytes with 414 and an unknown group with 404.
+//   - GET loads the key and answers with an encoded GetResponse, as
+//     golang/groupcache does. A request from a peer is always loaded
+//     here, never forwarded to another peer, even if this process's ring
+//     names another owner.
+//   - PUT stores the value of the encoded SetRequest in its body in the
+//     main cache (Group.Set) and answers 204 No Content.
+//   - DELETE drops the key from both caches (Group.Remove) and answers
+//     204 No Content.
+//
+// Bad requests are refused before any group sees them: another method
+// with 405, a malformed path, escaping or body with 400, a key longer
+// than MaxKeyBytes with 414, a body longer than MaxValueBytes allows with
+// 413, and an unknown group with 404.
 func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
+	switch r.Method {
+	case http.MethodGet, http.MethodPut, http.MethodDelete:
+	default:
+		w.Header().Set("Allow", "GET, PUT, DELETE")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	group, key, status := p.parsePath(r)
 	if status != http.StatusOK {
 		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	switch r.Method {
+	case http.MethodPut:
+		p.serveSet(w, r, group, key)
+		return
+	case http.MethodDelete:
+		group.removeLocally(key)
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	ctx := r.Context()
@@ -229,6 +250,51 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeGetResponse(w, v, expire)
+}
+
+func (p *HTTPPool) serveSet(w http.ResponseWriter, r *http.Request, group *Group, key string) {
+	limit := p.opts.MaxValueBytes + setRequestOverhead + int64(len(group.name)+len(key))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if int64(len(body)) > limit {
+		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		return
+	}
+	var req pb.SetRequest
+	if err := proto.Unmarshal(body, &req); err != nil {
+		http.Error(w, "bad SetRequest: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if req.GetGroup() != group.name || req.GetKey() != key {
+		http.Error(w, "SetRequest names another group or key than the path", http.StatusBadRequest)
+		return
+	}
+	// The body is this request's own memory: the cache can keep the
+	// value without a copy.
+	group.setLocally(key, viewOfOwnedBytes(req.Value), req.GetExpire())
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// setRequestOverhead is more than the framing of a SetRequest's fields.
+const setRequestOverhead = 64
+
+// ListPeers implements PeerLister: it returns every peer of the current
+// list but this process.
+func (p *HTTPPool) ListPeers() []ProtoGetter {
+	r := p.ring.Load()
+	if r == nil {
+		return nil
+	}
+	peers := make([]ProtoGetter, 0, len(r.getters))
+	for url, g := range r.getters {
+		if url != p.self {
+			peers = append(peers, g)
+		}
+	}
+	return peers
 }
 
 // parsePath splits the escaped request path into its group and key. It

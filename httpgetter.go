@@ -45,22 +45,16 @@ type httpGetter struct {
 // copied out by proto.Unmarshal, so a buffer is free again right after.
 var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// String returns the peer's base URL followed by the pool's base path.
+func (h *httpGetter) String() string { return h.baseURL }
+
 // Get implements ProtoGetter.
 func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
-	if timeout := h.pool.opts.PeerTimeout; timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	u := h.baseURL + escapeSegment(in.GetGroup()) + "/" + escapeSegment(in.GetKey())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	res, cancel, err := h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil)
 	if err != nil {
 		return err
 	}
-	res, err := h.roundTrip(ctx, req)
-	if err != nil {
-		return err
-	}
+	defer cancel()
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		return &PeerStatusError{Peer: h.baseURL, StatusCode: res.StatusCode, Status: res.Status}
@@ -89,17 +83,74 @@ func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResp
 	return nil
 }
 
+// Set implements PeerWriter with a PUT of the encoded request.
+func (h *httpGetter) Set(ctx context.Context, in *pb.SetRequest) error {
+	body, err := proto.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return h.write(ctx, http.MethodPut, in.GetGroup(), in.GetKey(), body)
+}
+
+// Remove implements PeerWriter with a DELETE.
+func (h *httpGetter) Remove(ctx context.Context, in *pb.GetRequest) error {
+	return h.write(ctx, http.MethodDelete, in.GetGroup(), in.GetKey(), nil)
+}
+
+// write sends a PUT or DELETE and checks for the 204 that only this
+// package's server sends: golang/groupcache's server answers every method
+// as a GET, with 200, and must not be taken to have stored anything.
+func (h *httpGetter) write(ctx context.Context, method, group, key string, body []byte) error {
+	res, cancel, err := h.send(ctx, method, group, key, body)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer res.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(res.Body, 4<<10)) // lets the connection be reused
+	switch res.StatusCode {
+	case http.StatusNoContent:
+		return nil
+	case http.StatusOK:
+		return ErrWritesUnsupported
+	}
+	return &PeerStatusError{Peer: h.baseURL, StatusCode: res.StatusCode, Status: res.Status}
+}
+
+// send makes one request to the peer, bounded by the pool's PeerTimeout.
+// On success the caller must close the body and then call cancel.
+func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte) (*http.Response, context.CancelFunc, error) {
+	cancel := context.CancelFunc(func() {})
+	if timeout := h.pool.opts.PeerTimeout; timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	u := h.baseURL + escapeSegment(group) + "/" + escapeSegment(key)
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, r)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	var res *http.Response
+	if h.pool.Transport != nil {
+		res, err = h.pool.Transport(ctx).RoundTrip(req)
+	} else {
+		res, err = h.pool.transport.RoundTrip(req)
+	}
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return res, cancel, nil
+}
+
 // putResponseBuffer returns buf to the pool unless one large response
 // grew it: keeping it would pin that memory for good.
 func putResponseBuffer(buf *bytes.Buffer) {
 	if buf.Cap() <= 64<<10 {
 		responseBuffers.Put(buf)
 	}
-}
-
-func (h *httpGetter) roundTrip(ctx context.Context, req *http.Request) (*http.Response, error) {
-	if h.pool.Transport != nil {
-		return h.pool.Transport(ctx).RoundTrip(req)
-	}
-	return h.pool.transport.RoundTrip(req)
 }
