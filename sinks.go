@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/protoadapt"
 )
 
 // A Sink receives data from a Get call.
@@ -27,7 +28,11 @@ type Sink interface {
 
 	// SetProto sets the value to the encoded version of m.
 	// The caller retains ownership of m.
-	SetProto(m proto.Message) error
+	//
+	// m has the type of golang/groupcache's parameter, the message
+	// interface of github.com/golang/protobuf, which messages generated
+	// by either protobuf API implement.
+	SetProto(m protoadapt.MessageV1) error
 
 	// view returns the value that was set, as the caches keep it.
 	view() (ByteView, error)
@@ -122,8 +127,8 @@ func setSinkView(dest Sink, v ByteView) error {
 
 // setProtoView encodes m and hands the encoding, which nothing else
 // references, to s without another copy.
-func setProtoView(s viewSetter, m proto.Message) error {
-	b, err := proto.Marshal(m)
+func setProtoView(s viewSetter, m protoadapt.MessageV1) error {
+	b, err := proto.Marshal(protoadapt.MessageV2Of(m))
 	if err != nil {
 		return err
 	}
@@ -153,7 +158,7 @@ func (s *stringSink) SetString(v string) error { return s.setView(ByteView{s: v}
 
 func (s *stringSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
 
-func (s *stringSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+func (s *stringSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
 
 // ByteViewSink returns a Sink that populates a ByteView.
 func ByteViewSink(dst *ByteView) Sink {
@@ -178,18 +183,19 @@ func (s *byteViewSink) SetString(v string) error { return s.setView(ByteView{s: 
 
 func (s *byteViewSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
 
-func (s *byteViewSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+func (s *byteViewSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
 
 // ProtoSink returns a Sink that unmarshals binary proto values into m.
 // A value that does not unmarshal into m makes the Set call (and so Get)
-// fail, and is not recorded.
-func ProtoSink(m proto.Message) Sink {
+// fail, and is not recorded. Like Sink.SetProto, it takes any message of
+// either protobuf API.
+func ProtoSink(m protoadapt.MessageV1) Sink {
 	return &protoSink{dst: m}
 }
 
 type protoSink struct {
 	sinkValue
-	dst proto.Message
+	dst protoadapt.MessageV1
 }
 
 func (s *protoSink) setView(v ByteView) error {
@@ -198,7 +204,7 @@ func (s *protoSink) setView(v ByteView) error {
 	}
 	// Unmarshal copies what it keeps, so reading the view's memory
 	// directly is safe.
-	if err := proto.Unmarshal(bytesOf(v.s), s.dst); err != nil {
+	if err := proto.Unmarshal(bytesOf(v.s), protoadapt.MessageV2Of(s.dst)); err != nil {
 		return err
 	}
 	s.record(v)
@@ -209,7 +215,7 @@ func (s *protoSink) SetString(v string) error { return s.setView(ByteView{s: v})
 
 func (s *protoSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
 
-func (s *protoSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+func (s *protoSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
 
 // AllocatingByteSliceSink returns a Sink that allocates a byte slice to
 // hold the received value and assigns it to *dst. The memory is not
@@ -245,7 +251,7 @@ func (s *allocBytesSink) SetBytes(b []byte) error {
 	return nil
 }
 
-func (s *allocBytesSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+func (s *allocBytesSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
 
 // TruncatingByteSliceSink returns a Sink that writes up to len(*dst) bytes
 // to *dst. If more bytes are available, they're silently truncated. If
@@ -274,6 +280,6 @@ func (s *truncBytesSink) SetString(v string) error { return s.setView(ByteView{s
 
 func (s *truncBytesSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
 
-func (s *truncBytesSink) SetProto(m proto.Message) error { return setProtoView(s, m) }
+func (s *truncBytesSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
 
 func (s *sinkValue) reset() { *s = sinkValue{} }
