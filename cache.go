@@ -37,10 +37,17 @@ func (c *lruCache) shardFor(h uint64) *shard {
 // get returns the value of key and its expiry (Unix nanoseconds, 0 for
 // never). An entry that has expired by now() is removed and reported
 // missing; now is called only for entries that can expire.
-func (c *lruCache) get(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
+//
+// With countGet, the lookup also counts one Group.Stats.Gets, and with
+// countHit a hit counts one Group.Stats.CacheHits, in the shard's pending
+// counters (see flushStats).
+func (c *lruCache) get(key string, h uint64, now func() int64, countGet, countHit bool) (v ByteView, expire int64, ok bool) {
 	s := c.shardFor(h)
 	s.mu.Lock()
 	s.gets++
+	if countGet {
+		s.pendingGets++
+	}
 	pos, i := s.find(key, uint32(h))
 	if i < 0 {
 		s.mu.Unlock()
@@ -54,6 +61,9 @@ func (c *lruCache) get(key string, h uint64, now func() int64) (v ByteView, expi
 		return ByteView{}, 0, false
 	}
 	s.hits++
+	if countHit {
+		s.pendingHits++
+	}
 	s.moveToFront(i)
 	v, expire = e.value, e.expire
 	s.mu.Unlock()
@@ -107,6 +117,19 @@ func (c *lruCache) bytes() int64 {
 	return c.nbytes.Load()
 }
 
+// takePending returns and clears the shards' pending Stats counts.
+func (c *lruCache) takePending() (gets, hits int64) {
+	for k := range c.shards {
+		s := &c.shards[k]
+		s.mu.Lock()
+		gets += s.pendingGets
+		hits += s.pendingHits
+		s.pendingGets, s.pendingHits = 0, 0
+		s.mu.Unlock()
+	}
+	return gets, hits
+}
+
 // stats sums the shards' counters.
 func (c *lruCache) stats() CacheStats {
 	var st CacheStats
@@ -143,6 +166,12 @@ type shard struct {
 	gets      int64
 	hits      int64
 	evictions int64
+
+	// Counts of Group.Stats.Gets and CacheHits not yet added to the
+	// group's Stats: a hit adds to these, under the lock it holds
+	// anyway, rather than to atomics that every core would share.
+	pendingGets int64
+	pendingHits int64
 
 	_ [64]byte // keep neighbouring shards' locks off this cache line
 }

@@ -87,7 +87,7 @@ func TestShardMatchesModel(t *testing.T) {
 				c.add(key, h, ByteView{s: value}, 0)
 				m.add(key, value)
 			case 1:
-				got, _, ok := c.get(key, h, never)
+				got, _, ok := c.get(key, h, never, false, false)
 				want, wantOK := m.get(key)
 				if ok != wantOK || got.String() != want {
 					t.Fatalf("round %d op %d: get(%q) = %q, %v; want %q, %v", round, op, key, got, ok, want, wantOK)
@@ -118,7 +118,7 @@ func TestShardMatchesModel(t *testing.T) {
 			if !c.removeOldest(0) {
 				t.Fatalf("round %d: cache empty before model", round)
 			}
-			if _, _, ok := c.get(key, h, never); ok {
+			if _, _, ok := c.get(key, h, never, false, false); ok {
 				t.Fatalf("round %d: %q survived its turn to be evicted", round, key)
 			}
 		}
@@ -131,17 +131,17 @@ func TestCacheExpiry(t *testing.T) {
 	clock := func() int64 { return now }
 	c.add("a", 1, ByteView{s: "1"}, 150)
 	c.add("b", 2, ByteView{s: "2"}, 0)
-	if _, exp, ok := c.get("a", 1, clock); !ok || exp != 150 {
+	if _, exp, ok := c.get("a", 1, clock, false, false); !ok || exp != 150 {
 		t.Fatalf("get before expiry = %d, %v", exp, ok)
 	}
 	now = 150
-	if _, _, ok := c.get("a", 1, clock); ok {
+	if _, _, ok := c.get("a", 1, clock, false, false); ok {
 		t.Fatal("entry served at its expiry time")
 	}
 	if st := c.stats(); st.Items != 1 || st.Bytes != 2 {
 		t.Fatalf("expired entry not removed: %+v", st)
 	}
-	if _, _, ok := c.get("b", 2, clock); !ok {
+	if _, _, ok := c.get("b", 2, clock, false, false); !ok {
 		t.Fatal("entry without expiry was lost")
 	}
 }

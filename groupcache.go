@@ -29,7 +29,6 @@ import (
 	"errors"
 	"hash/maphash"
 	"math/rand/v2"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -158,6 +157,7 @@ func (r *Registry) NewGroupOpts(name string, cacheBytes int64, getter Getter, o 
 	g.mainCache = newLRUCache(log2Shards)
 	g.hotCache = newLRUCache(log2Shards)
 	r.add(g)
+	g.registerDeferredCounters()
 	return g
 }
 
@@ -192,6 +192,14 @@ func (g *Group) Get(ctx context.Context, key string, dest Sink) error {
 	if err != nil || populated {
 		return err
 	}
+	// The sinks of this package take the view directly; a type switch
+	// on their concrete types is cheaper than an interface assertion.
+	switch d := dest.(type) {
+	case *stringSink:
+		return d.setView(v)
+	case *byteViewSink:
+		return d.setView(v)
+	}
 	return setSinkView(dest, v)
 }
 
@@ -200,13 +208,13 @@ func (g *Group) Get(ctx context.Context, key string, dest Sink) error {
 // reports that the Getter wrote into dest itself.
 func (g *Group) get(ctx context.Context, key string, dest Sink, fromPeer bool) (v ByteView, expire int64, populated bool, err error) {
 	g.peersOnce.Do(g.initPeers)
-	g.Stats.Gets.Add(1)
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	h := g.hash(key)
-	if v, expire, ok := g.lookupCache(key, h); ok {
-		g.Stats.CacheHits.Add(1)
+	if g.cacheBytes <= 0 {
+		g.Stats.Gets.Add(1)
+	} else if v, expire, ok := g.lookupCounted(key, h); ok {
 		return v, expire, false, nil
 	}
 	g.Stats.Loads.Add(1)
@@ -312,10 +320,19 @@ func (g *Group) lookupCache(key string, h uint64) (ByteView, int64, bool) {
 	if g.cacheBytes <= 0 {
 		return ByteView{}, 0, false
 	}
-	if v, expire, ok := g.mainCache.get(key, h, g.now); ok {
+	if v, expire, ok := g.mainCache.get(key, h, g.now, false, false); ok {
 		return v, expire, true
 	}
-	return g.hotCache.get(key, h, g.now)
+	return g.hotCache.get(key, h, g.now, false, false)
+}
+
+// lookupCounted is lookupCache for the start of a Get: it also counts the
+// Get, and the hit if there is one, in the caches' pending Stats counts.
+func (g *Group) lookupCounted(key string, h uint64) (ByteView, int64, bool) {
+	if v, expire, ok := g.mainCache.get(key, h, g.now, true, true); ok {
+		return v, expire, true
+	}
+	return g.hotCache.get(key, h, g.now, false, true)
 }
 
 // writeStripes is the number of write counters of a group: enough that a
@@ -397,35 +414,4 @@ type CacheStats struct {
 	Gets      int64
 	Hits      int64
 	Evictions int64
-}
-
-// Stats are per-group statistics.
-type Stats struct {
-	Gets           AtomicInt // any Get request, including from peers
-	CacheHits      AtomicInt // either cache was good
-	PeerLoads      AtomicInt // either remote load or remote cache hit (not an error)
-	PeerErrors     AtomicInt
-	Loads          AtomicInt // (gets - cacheHits)
-	LoadsDeduped   AtomicInt // after singleflight
-	LocalLoads     AtomicInt // total good local loads
-	LocalLoadErrs  AtomicInt // total bad local loads
-	ServerRequests AtomicInt // gets that came over the network from peers
-}
-
-// An AtomicInt is an int64 to be accessed atomically.
-type AtomicInt int64
-
-// Add atomically adds n to i.
-func (i *AtomicInt) Add(n int64) {
-	atomic.AddInt64((*int64)(i), n)
-}
-
-// Get atomically gets the value of i.
-func (i *AtomicInt) Get() int64 {
-	return atomic.LoadInt64((*int64)(i))
-}
-
-// String returns the value of i in decimal.
-func (i *AtomicInt) String() string {
-	return strconv.FormatInt(i.Get(), 10)
 }
