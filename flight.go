@@ -37,7 +37,11 @@ type flightGroup struct {
 // A call is one load in progress. Its result fields are written by the
 // leader before done is closed and only read after.
 type call struct {
-	done   chan struct{}
+	// done is made by the first waiter, under flightGroup.mu, so that
+	// the common load nobody waits for allocates no channel. The leader
+	// closes it, if made, under the same lock.
+	done chan struct{}
+
 	value  ByteView
 	expire int64
 	err    error
@@ -62,15 +66,19 @@ func (f *flightGroup) do(ctx context.Context, k flightKey, fn loadFunc) (v ByteV
 			if f.calls == nil {
 				f.calls = make(map[flightKey]*call)
 			}
-			c = &call{done: make(chan struct{})}
+			c = &call{}
 			f.calls[k] = c
 			f.mu.Unlock()
 			f.lead(ctx, k, c, fn)
 			return c.value, c.expire, true, c.err
 		}
+		if c.done == nil {
+			c.done = make(chan struct{})
+		}
+		done := c.done
 		f.mu.Unlock()
 		select {
-		case <-c.done:
+		case <-done:
 		case <-ctx.Done():
 			return ByteView{}, 0, false, ctx.Err()
 		}
@@ -94,8 +102,10 @@ func (f *flightGroup) lead(ctx context.Context, k flightKey, c *call, fn loadFun
 		if f.calls[k] == c { // forget may have dropped it already
 			delete(f.calls, k)
 		}
+		if c.done != nil {
+			close(c.done)
+		}
 		f.mu.Unlock()
-		close(c.done)
 	}()
 	c.value, c.expire, c.err = fn(ctx)
 	c.abandoned = c.err != nil && ctx.Err() != nil
