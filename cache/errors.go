@@ -25,6 +25,10 @@ var (
 // enumerate its entries.
 var ErrInspectorUnsupported = cachecore.ErrInspectorUnsupported
 
+// ErrFlushUnsupported is returned by Flush of a store that cannot remove all
+// of its entries, such as a group store. It wraps errors.ErrUnsupported.
+var ErrFlushUnsupported = cachecore.ErrFlushUnsupported
+
 // Counter errors returned by Increment and Decrement.
 var (
 	ErrNotNumeric      = cachecore.ErrNotNumeric

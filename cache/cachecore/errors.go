@@ -1,6 +1,9 @@
 package cachecore
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors shared by stores, the facade and the contract suite. Stores wrap
 // them with detail, so compare with errors.Is.
@@ -34,4 +37,9 @@ var (
 	// ErrInspectorUnsupported is returned when listing a store that cannot
 	// enumerate its entries.
 	ErrInspectorUnsupported = errors.New("cache: inspector unsupported for this store")
+
+	// ErrFlushUnsupported is returned by Flush of a store that has no way
+	// to remove all of its entries; nothing is removed. It wraps
+	// errors.ErrUnsupported.
+	ErrFlushUnsupported = fmt.Errorf("cache: store cannot flush: %w", errors.ErrUnsupported)
 )

@@ -120,6 +120,15 @@ func (s *suite) flush(t *testing.T) {
 	for _, k := range keys {
 		s.set(t, k, []byte("v"), long)
 	}
+	if s.opts.FlushUnsupported {
+		if err := s.store.Flush(ctx); !errors.Is(err, errors.ErrUnsupported) {
+			t.Fatalf("Flush = %v, want an error wrapping errors.ErrUnsupported", err)
+		}
+		for _, k := range keys {
+			s.expect(t, k, []byte("v"))
+		}
+		return
+	}
 	if err := s.store.Flush(ctx); err != nil {
 		t.Fatalf("Flush: %v", err)
 	}

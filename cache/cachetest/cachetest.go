@@ -45,6 +45,16 @@ type Options struct {
 	// Wait blocks until d has passed for the store's clock; nil means
 	// time.Sleep. Stores with an injected clock advance it here.
 	Wait func(d time.Duration)
+
+	// FlushUnsupported declares a store whose Flush cannot remove all
+	// entries: it must return an error wrapping errors.ErrUnsupported and
+	// leave the entries in place.
+	FlushUnsupported bool
+
+	// CounterTTLRestarts declares a store that cannot read an entry's
+	// expiry, so that Increment of an existing counter gives it the call's
+	// ttl afresh instead of keeping the expiry it had.
+	CounterTTLRestarts bool
 }
 
 func (o Options) ttl() time.Duration {

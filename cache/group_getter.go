@@ -1,0 +1,55 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/seed3c1b93bc/groupcache"
+)
+
+// ErrNotFound is returned by the Getter of a group behind a group store
+// (NewGroupStore) for a key that has no value; the store reports such a key
+// as a miss. The Getter may wrap it with detail.
+//
+// The sentinel survives a trip between peers, although errors do not
+// travel: the owner answers the asking peer's request with an HTTP 500,
+// and the asking peer then runs its own Getter for the key, which returns
+// ErrNotFound again. A miss therefore costs a Getter run at the owner and
+// one at the asking peer, and counts a PeerError at the asking peer.
+var ErrNotFound = errors.New("cache: not found")
+
+// GroupGetter returns a groupcache.Getter for a group behind a group store,
+// whose values the facade's typed helpers read: load's result is encoded
+// with the default codec, the one Get[T], Set[T] and Remember[T] use (raw
+// bytes for string and []byte, JSON otherwise). load reports a key without
+// a value by returning ErrNotFound, and any other error fails the Get.
+//
+// Keys of the facade's own bookkeeping (locks, stale copies, rate limits,
+// all starting with "__cache:") are reported as not found without calling
+// load, so load sees only application keys.
+func GroupGetter[T any](load func(ctx context.Context, key string) (T, error)) groupcache.Getter {
+	return groupcache.GetterFunc(func(ctx context.Context, key string, dest groupcache.Sink) error {
+		if strings.HasPrefix(key, reservedPrefix) {
+			return ErrNotFound
+		}
+		v, err := load(ctx, key)
+		if err != nil {
+			return err
+		}
+		b, err := encodeDefault(v)
+		if err != nil {
+			return err
+		}
+		return dest.SetBytes(b)
+	})
+}
+
+// NotFoundGetter is a groupcache.Getter without a source: it reports every
+// key with ErrNotFound. A group made with it holds only what is written to
+// it, so a group store over it is a cache shared by the cluster and filled
+// by Set and by the loaders of Remember.
+type NotFoundGetter struct{}
+
+// Get returns ErrNotFound.
+func (NotFoundGetter) Get(context.Context, string, groupcache.Sink) error { return ErrNotFound }
