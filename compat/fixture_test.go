@@ -1,0 +1,70 @@
+package compat
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// testGroup is the group every test peer, ours or upstream's, serves.
+const testGroup = "compat"
+
+// testCacheBytes is large enough that no test evicts anything, so that a
+// second load of a key always means a second trip to a Getter.
+const testCacheBytes = 64 << 20
+
+// upstreamReplicas is the number of points per peer of both HTTPPools'
+// rings when HTTPPoolOptions.Replicas is zero.
+const upstreamReplicas = 50
+
+// valueOf is the value every test Getter returns for key, wherever it
+// runs, so that a value proves nothing about who loaded it; the load logs
+// do that.
+func valueOf(key string) string { return "value of " + key }
+
+// A peer is one member of a test cluster, in this process or a child.
+type peer interface {
+	// URL returns the peer's base URL, its name on the ring.
+	URL() string
+	// SetPeers replaces the peer's ring with one built from urls.
+	SetPeers(t testing.TB, urls ...string)
+	// Get asks the peer for the value of key in testGroup.
+	Get(ctx context.Context, t testing.TB, key string) (string, error)
+	// Loads returns the keys the peer's Getter was called for, in order.
+	Loads(t testing.TB) []string
+	// ServerRequests returns the number of requests for testGroup that
+	// the peer received from other peers.
+	ServerRequests(t testing.TB) int64
+}
+
+// loadLog records the keys a Getter loads. It is safe for concurrent use.
+type loadLog struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (l *loadLog) add(key string) {
+	l.mu.Lock()
+	l.keys = append(l.keys, key)
+	l.mu.Unlock()
+}
+
+func (l *loadLog) snapshot() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.keys)
+}
+
+// loadersByKey maps each key that any of peers loaded to the URLs of the
+// peers that loaded it, once per load.
+func loadersByKey(t testing.TB, peers ...peer) map[string][]string {
+	t.Helper()
+	m := make(map[string][]string)
+	for _, p := range peers {
+		for _, k := range p.Loads(t) {
+			m[k] = append(m[k], p.URL())
+		}
+	}
+	return m
+}

@@ -1,0 +1,15 @@
+module github.com/seed3c1b93bc/groupcache/compat
+
+go 1.23.0
+
+replace github.com/seed3c1b93bc/groupcache => ../
+
+require (
+	github.com/golang/groupcache v0.0.0-20241129210726-2c02b8208cf8
+	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/golang/protobuf v1.5.4 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
