@@ -1,0 +1,19 @@
+module github.com/seed3c1b93bc/groupcache/examples/facade
+
+go 1.23.0
+
+require (
+	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
+	github.com/seed3c1b93bc/groupcache/cache v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/klauspost/compress v1.18.0 // indirect
+	golang.org/x/sync v0.12.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
+replace (
+	github.com/seed3c1b93bc/groupcache => ../..
+	github.com/seed3c1b93bc/groupcache/cache => ../../cache
+)
