@@ -3,6 +3,7 @@ package compat
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -18,10 +19,39 @@ const testCacheBytes = 64 << 20
 // rings when HTTPPoolOptions.Replicas is zero.
 const upstreamReplicas = 50
 
+// Keys whose values are chosen to test how values cross the wire; every
+// other key's value is "value of " followed by the key.
+const (
+	emptyValueKey  = "empty-value"
+	binaryValueKey = "binary-value"
+	largeValueKey  = "large-value"
+)
+
+var (
+	binaryValue = func() string {
+		b := make([]byte, 512)
+		for i := range b {
+			b[i] = byte(i)
+		}
+		return string(b)
+	}()
+	largeValue = strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
+)
+
 // valueOf is the value every test Getter returns for key, wherever it
 // runs, so that a value proves nothing about who loaded it; the load logs
 // do that.
-func valueOf(key string) string { return "value of " + key }
+func valueOf(key string) string {
+	switch key {
+	case emptyValueKey:
+		return ""
+	case binaryValueKey:
+		return binaryValue
+	case largeValueKey:
+		return largeValue
+	}
+	return "value of " + key
+}
 
 // A peer is one member of a test cluster, in this process or a child.
 type peer interface {
