@@ -40,7 +40,7 @@ func TestCollidingPeersOwnerIndependentOfOrder(t *testing.T) {
 	orders := [][]string{{small.URL(), large.URL()}, {large.URL(), small.URL()}}
 
 	for _, order := range orders {
-		m := upconsistenthash.New(upstreamReplicas, collidingHash)
+		m := upconsistenthash.New(defaultReplicas, collidingHash)
 		m.Add(order...)
 		if got := m.Get("some key"); got != order[1] {
 			t.Fatalf("upstream's ring of %v gave a key to %s; want %s, the peer added last, on every shared point", order, got, order[1])

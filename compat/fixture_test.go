@@ -15,9 +15,9 @@ const testGroup = "compat"
 // second load of a key always means a second trip to a Getter.
 const testCacheBytes = 64 << 20
 
-// upstreamReplicas is the number of points per peer of both HTTPPools'
+// defaultReplicas is the number of points per peer of both HTTPPools'
 // rings when HTTPPoolOptions.Replicas is zero.
-const upstreamReplicas = 50
+const defaultReplicas = 50
 
 // Keys whose values are chosen to test how values cross the wire; every
 // other key's value is "value of " followed by the key.

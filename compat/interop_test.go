@@ -33,9 +33,9 @@ func TestMixedRingLoadsEachKeyOnceAtItsOwner(t *testing.T) {
 		p.SetPeers(t, urls...)
 	}
 
-	upRing := upconsistenthash.New(upstreamReplicas, nil)
+	upRing := upconsistenthash.New(defaultReplicas, nil)
 	upRing.Add(urls...)
-	ourRing := consistenthash.New(upstreamReplicas, nil)
+	ourRing := consistenthash.New(defaultReplicas, nil)
 	ourRing.Add(urls...)
 	const numKeys = 200
 	keys := make([]string, numKeys)

@@ -23,7 +23,7 @@ func TestWritesWithUpstreamPeers(t *testing.T) {
 	urls := []string{ours.URL(), up.URL()}
 	ours.SetPeers(t, urls...)
 	up.SetPeers(t, urls...)
-	ring := consistenthash.New(upstreamReplicas, nil)
+	ring := consistenthash.New(defaultReplicas, nil)
 	ring.Add(urls...)
 	keyOwnedBy := func(owner string) string {
 		for i := range 1000 {
