@@ -42,7 +42,8 @@ var (
 )
 
 // A PeerError reports a peer that a Set or Remove could not reach or that
-// refused it. Peer names it (for an HTTPPool peer, its base URL).
+// refused it. Peer names it (for an HTTPPool peer, its base URL followed
+// by the pool's base path).
 type PeerError struct {
 	Peer string
 	Err  error
