@@ -1,6 +1,7 @@
 package groupcache
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -98,6 +99,16 @@ type HTTPPoolOptions struct {
 	// one is refused with 414 Request URI Too Long before any group sees
 	// it. If zero, it is DefaultMaxKeyBytes.
 	MaxKeyBytes int
+
+	// Secret, if not empty, turns on request authentication: the pool
+	// signs every request it sends to a peer with it, and refuses every
+	// request it receives that is not signed with it (see auth.go for
+	// the scheme). All peers must have the same Secret. It guards the
+	// endpoint against anyone who can reach it but does not know the
+	// secret; it does not hide keys and values from an eavesdropper,
+	// which takes TLS. Peers running golang/groupcache cannot sign, and
+	// so cannot ask a pool with a Secret for keys.
+	Secret []byte
 }
 
 // NewHTTPPool initializes an HTTP pool of peers, and registers itself as a
@@ -121,6 +132,7 @@ func NewHTTPPoolOpts(self string, o *HTTPPoolOptions) *HTTPPool {
 	p := &HTTPPool{self: self, transport: newPeerTransport()}
 	if o != nil {
 		p.opts = *o
+		p.opts.Secret = bytes.Clone(o.Secret) // the caller may reuse its slice
 	}
 	if p.opts.BasePath == "" {
 		p.opts.BasePath = defaultBasePath
@@ -169,6 +181,16 @@ func newPeerTransport() *http.Transport {
 	}
 }
 
+// CloseIdleConnections closes the connections to peers that the pool's own
+// transport keeps open between requests; requests in progress are not
+// affected, and later requests open new connections. A program that is
+// done with a pool, or a test that checks for leaked connections, calls
+// it. It does nothing for the transports of a Transport hook, which
+// belong to whoever made them.
+func (p *HTTPPool) CloseIdleConnections() {
+	p.transport.CloseIdleConnections()
+}
+
 // Set updates the pool's list of peers. Each peer value should be a valid
 // base URL, for example "http://example.net:8000". Set may be called at
 // any time, also while Gets are in flight: they use the list they started
@@ -212,16 +234,27 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 //   - DELETE drops the key from both caches (Group.Remove) and answers
 //     204 No Content.
 //
-// Bad requests are refused before any group sees them: another method
-// with 405, a malformed path, escaping or body with 400, a key longer
-// than MaxKeyBytes with 414, a body longer than MaxValueBytes allows with
-// 413, and an unknown group with 404.
+// Bad requests are refused before any group sees them and before their
+// body is read: another method with 405, when the pool has a Secret a
+// request without a signature with 401 and one with a wrong or stale
+// signature with 403, a malformed path or escaping with 400, a key longer
+// than MaxKeyBytes with 414, an unknown group with 404, and a PUT body
+// longer than MaxValueBytes allows with 413 (or 400 if it is malformed).
+// The body of a GET or DELETE is never read.
 func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
 	default:
 		w.Header().Set("Allow", "GET, PUT, DELETE")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	bodySum, status := p.authenticate(r, time.Now())
+	if status != http.StatusOK {
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", authScheme)
+		}
+		http.Error(w, http.StatusText(status), status)
 		return
 	}
 	group, key, status := p.parsePath(r)
@@ -231,7 +264,7 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.Method {
 	case http.MethodPut:
-		p.serveSet(w, r, group, key)
+		p.serveSet(w, r, group, key, bodySum)
 		return
 	case http.MethodDelete:
 		group.removeLocally(key)
@@ -252,8 +285,14 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeGetResponse(w, v, expire)
 }
 
-func (p *HTTPPool) serveSet(w http.ResponseWriter, r *http.Request, group *Group, key string) {
+// serveSet answers a PUT. bodySum is the SHA-256 of the body that the
+// request's signature covers, or nil if the pool has no Secret.
+func (p *HTTPPool) serveSet(w http.ResponseWriter, r *http.Request, group *Group, key string, bodySum []byte) {
 	limit := p.opts.MaxValueBytes + setRequestOverhead + int64(len(group.name)+len(key))
+	if r.ContentLength > limit {
+		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
@@ -261,6 +300,10 @@ func (p *HTTPPool) serveSet(w http.ResponseWriter, r *http.Request, group *Group
 	}
 	if int64(len(body)) > limit {
 		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		return
+	}
+	if bodySum != nil && !bodyMatches(body, bodySum) {
+		http.Error(w, "body does not match its signature", http.StatusForbidden)
 		return
 	}
 	var req pb.SetRequest

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	pb "github.com/seed3c1b93bc/groupcache/groupcachepb"
 	"google.golang.org/protobuf/proto"
@@ -57,6 +58,7 @@ func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResp
 	defer cancel()
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
+		drainSmall(res.Body)
 		return &PeerStatusError{Peer: h.baseURL, StatusCode: res.StatusCode, Status: res.Status}
 	}
 	// The response carries the value and a few bytes of framing.
@@ -79,6 +81,13 @@ func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResp
 	}
 	if err := proto.Unmarshal(buf.Bytes(), out); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadResponse, err)
+	}
+	// Every server, this package's and golang/groupcache's, sends the
+	// value field even for an empty value. A response without one, such
+	// as an empty body from a broken proxy, carries no value at all and
+	// must not be taken for an empty one.
+	if out.Value == nil {
+		return fmt.Errorf("%w: no value", ErrBadResponse)
 	}
 	return nil
 }
@@ -107,7 +116,7 @@ func (h *httpGetter) write(ctx context.Context, method, group, key string, body 
 	}
 	defer cancel()
 	defer res.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(res.Body, 4<<10)) // lets the connection be reused
+	drainSmall(res.Body)
 	switch res.StatusCode {
 	case http.StatusNoContent:
 		return nil
@@ -134,6 +143,9 @@ func (h *httpGetter) send(ctx context.Context, method, group, key string, body [
 		cancel()
 		return nil, nil, err
 	}
+	if secret := h.pool.opts.Secret; len(secret) > 0 {
+		signRequest(req, secret, body, time.Now())
+	}
 	var res *http.Response
 	if h.pool.Transport != nil {
 		res, err = h.pool.Transport(ctx).RoundTrip(req)
@@ -145,6 +157,13 @@ func (h *httpGetter) send(ctx context.Context, method, group, key string, body [
 		return nil, nil, err
 	}
 	return res, cancel, nil
+}
+
+// drainSmall reads what is left of a response body that is not needed, if
+// it is short, so that the connection can carry the next request; a
+// longer one is left unread and the connection is closed with the body.
+func drainSmall(body io.Reader) {
+	io.Copy(io.Discard, io.LimitReader(body, 4<<10))
 }
 
 // putResponseBuffer returns buf to the pool unless one large response

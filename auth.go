@@ -1,0 +1,122 @@
+package groupcache
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Request authentication with a shared secret (HTTPPoolOptions.Secret).
+//
+// The client puts three headers on each request:
+//
+//	Groupcache-Timestamp:      the Unix time in seconds, in decimal
+//	Groupcache-Content-Sha256: the SHA-256 of the body, in hex (PUT only)
+//	Groupcache-Signature:      HMAC-SHA256 of the string to sign, keyed
+//	                           with the secret, in hex
+//
+// where the string to sign is
+//
+//	"groupcache-hmac-sha256\n" + method + "\n" + escaped path + "\n" +
+//	timestamp + "\n" + hex SHA-256 of the body
+//
+// (the body of a GET or DELETE counts as empty). The server checks the
+// signature, in constant time, and the timestamp before it reads the body
+// or looks at the path, and checks the body against its signed hash once
+// it has read it. A signature binds the method, group, key, time and
+// value, so it cannot be moved to another request; it can be replayed
+// unchanged within MaxSignatureSkew, which for this protocol means
+// fetching or storing the same value again. TLS keeps requests from
+// being captured in the first place.
+
+// MaxSignatureSkew is how far the timestamp of a signed request may lie
+// from the receiving peer's clock, in either direction, for the request
+// to be accepted. Peers' clocks must agree to well within it.
+const MaxSignatureSkew = time.Minute
+
+const (
+	authScheme       = "Groupcache-HMAC-SHA256" // for WWW-Authenticate
+	authPrefix       = "groupcache-hmac-sha256\n"
+	headerTimestamp  = "Groupcache-Timestamp"
+	headerBodySHA256 = "Groupcache-Content-Sha256"
+	headerSignature  = "Groupcache-Signature"
+)
+
+// emptyBodySum is the SHA-256 of an empty body.
+var emptyBodySum = sha256.Sum256(nil)
+
+// signRequest adds the authentication headers for body, sent at now, to
+// req, whose URL must be final.
+func signRequest(req *http.Request, secret, body []byte, now time.Time) {
+	ts := strconv.FormatInt(now.Unix(), 10)
+	sum := emptyBodySum
+	if req.Method == http.MethodPut {
+		sum = sha256.Sum256(body)
+		req.Header.Set(headerBodySHA256, hex.EncodeToString(sum[:]))
+	}
+	req.Header.Set(headerTimestamp, ts)
+	req.Header.Set(headerSignature, hex.EncodeToString(signature(secret, req.Method, req.URL.EscapedPath(), ts, sum[:])))
+}
+
+func signature(secret []byte, method, path, ts string, bodySum []byte) []byte {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(authPrefix))
+	mac.Write([]byte(method))
+	mac.Write([]byte{'\n'})
+	mac.Write([]byte(path))
+	mac.Write([]byte{'\n'})
+	mac.Write([]byte(ts))
+	mac.Write([]byte{'\n'})
+	var sumHex [2 * sha256.Size]byte
+	hex.Encode(sumHex[:], bodySum)
+	mac.Write(sumHex[:])
+	return mac.Sum(nil)
+}
+
+// authenticate checks r's signature at time now. It returns
+// http.StatusOK if the pool has no Secret or the signature is good,
+// http.StatusUnauthorized if r carries none, and http.StatusForbidden if
+// it is wrong, malformed or outside MaxSignatureSkew. For a good PUT it
+// also returns the SHA-256 its body must have; the body is not read.
+func (p *HTTPPool) authenticate(r *http.Request, now time.Time) (bodySum []byte, status int) {
+	secret := p.opts.Secret
+	if len(secret) == 0 {
+		return nil, http.StatusOK
+	}
+	ts, sigHex := r.Header.Get(headerTimestamp), r.Header.Get(headerSignature)
+	if ts == "" || sigHex == "" {
+		return nil, http.StatusUnauthorized
+	}
+	sig, err := hex.DecodeString(sigHex)
+	if err != nil || len(sig) != sha256.Size {
+		return nil, http.StatusForbidden
+	}
+	sent, err := strconv.ParseInt(ts, 10, 64)
+	skew := int64(MaxSignatureSkew / time.Second)
+	if t := now.Unix(); err != nil || sent < t-skew || sent > t+skew {
+		return nil, http.StatusForbidden
+	}
+	sum := emptyBodySum[:]
+	if r.Method == http.MethodPut {
+		sum, err = hex.DecodeString(r.Header.Get(headerBodySHA256))
+		if err != nil || len(sum) != sha256.Size {
+			return nil, http.StatusForbidden
+		}
+	}
+	if !hmac.Equal(sig, signature(secret, r.Method, r.URL.EscapedPath(), ts, sum)) {
+		return nil, http.StatusForbidden
+	}
+	if r.Method != http.MethodPut {
+		sum = nil
+	}
+	return sum, http.StatusOK
+}
+
+// bodyMatches reports whether body has the SHA-256 sum.
+func bodyMatches(body, sum []byte) bool {
+	got := sha256.Sum256(body)
+	return hmac.Equal(got[:], sum)
+}
