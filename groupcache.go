@@ -184,29 +184,27 @@ func (g *Group) hash(key string) uint64 {
 // Get honours ctx's deadline and cancellation; a caller that gives up
 // does not cancel a load that other callers of the same key wait for.
 func (g *Group) Get(ctx context.Context, key string, dest Sink) error {
+	// Get is small enough to be inlined into its caller, where the
+	// compiler sees dest's concrete type: the sink a caller makes for
+	// one Get can then stay on the caller's stack.
 	if dest == nil {
-		g.Stats.Gets.Add(1)
-		return ErrNilDestination
+		return g.nilSink()
 	}
-	v, _, populated, err := g.get(ctx, key, dest, false)
-	if err != nil || populated {
+	v, _, err := g.get(ctx, key, false)
+	if err != nil {
 		return err
-	}
-	// The sinks of this package take the view directly; a type switch
-	// on their concrete types is cheaper than an interface assertion.
-	switch d := dest.(type) {
-	case *stringSink:
-		return d.setView(v)
-	case *byteViewSink:
-		return d.setView(v)
 	}
 	return setSinkView(dest, v)
 }
 
-// get is Get without the final copy into dest. fromPeer marks requests
-// that a peer sent here, which never go to another peer. populated
-// reports that the Getter wrote into dest itself.
-func (g *Group) get(ctx context.Context, key string, dest Sink, fromPeer bool) (v ByteView, expire int64, populated bool, err error) {
+func (g *Group) nilSink() error {
+	g.Stats.Gets.Add(1)
+	return ErrNilDestination
+}
+
+// get returns the value of key and its expiry. fromPeer marks requests
+// that a peer sent here, which never go to another peer.
+func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView, expire int64, err error) {
 	g.peersOnce.Do(g.initPeers)
 	if ctx == nil {
 		ctx = context.Background()
@@ -215,12 +213,12 @@ func (g *Group) get(ctx context.Context, key string, dest Sink, fromPeer bool) (
 	if g.cacheBytes <= 0 {
 		g.Stats.Gets.Add(1)
 	} else if v, expire, ok := g.lookupCounted(key, h); ok {
-		return v, expire, false, nil
+		return v, expire, nil
 	}
 	g.Stats.Loads.Add(1)
 	if !fromPeer {
 		if peer, ok := g.peers.PickPeer(key); ok {
-			v, expire, led, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context) (ByteView, int64, error) {
+			v, expire, _, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context) (ByteView, int64, error) {
 				if v, expire, ok := g.lookupCache(key, h); ok {
 					g.Stats.CacheHits.Add(1)
 					return v, expire, nil
@@ -235,20 +233,18 @@ func (g *Group) get(ctx context.Context, key string, dest Sink, fromPeer bool) (
 					return ByteView{}, 0, ctxErr // the caller gave up; the peer is not at fault
 				}
 				g.Stats.PeerErrors.Add(1)
-				return g.loadLocally(ctx, key, h, dest, &populated, false)
+				return g.loadLocally(ctx, key, h, false)
 			})
-			return v, expire, led && populated, err
+			return v, expire, err
 		}
 	}
-	v, expire, err = g.loadLocally(ctx, key, h, dest, &populated, true)
-	return v, expire, populated, err
+	return g.loadLocally(ctx, key, h, true)
 }
 
 // loadLocally runs the Getter for key, once for all concurrent callers in
-// this process, and caches the value in the main cache. The leader's dest
-// receives the value from the Getter directly, and *populated is set.
-func (g *Group) loadLocally(ctx context.Context, key string, h uint64, dest Sink, populated *bool, countDedup bool) (ByteView, int64, error) {
-	v, expire, led, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context) (ByteView, int64, error) {
+// this process, and caches the value in the main cache.
+func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup bool) (ByteView, int64, error) {
+	v, expire, _, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context) (ByteView, int64, error) {
 		if v, expire, ok := g.lookupCache(key, h); ok {
 			g.Stats.CacheHits.Add(1)
 			return v, expire, nil
@@ -257,27 +253,24 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, dest Sink
 			g.Stats.LoadsDeduped.Add(1)
 		}
 		writes := g.writeCount(h).Load()
-		v, expire, err := g.getLocally(ctx, key, dest)
+		v, expire, err := g.getLocally(ctx, key)
 		if err != nil {
 			g.Stats.LocalLoadErrs.Add(1)
 			return ByteView{}, 0, err
 		}
 		g.Stats.LocalLoads.Add(1)
-		*populated = true
 		g.populateCache(key, h, v, expire, g.mainCache, writes)
 		return v, expire, nil
 	})
-	if !led {
-		*populated = false
-	}
 	return v, expire, err
 }
 
-// getLocally runs the Getter into dest and returns what it stored.
-func (g *Group) getLocally(ctx context.Context, key string, dest Sink) (ByteView, int64, error) {
-	if r, ok := dest.(interface{ reset() }); ok {
-		r.reset() // a reused sink must not pass off an old value as new
-	}
+// getLocally runs the Getter and returns what it stored. The Getter
+// writes into a sink of the load's own rather than the caller's: the
+// value then reaches every waiting caller the same way, and the caller's
+// sink never escapes to the heap through the Getter interface.
+func (g *Group) getLocally(ctx context.Context, key string) (ByteView, int64, error) {
+	dest := new(loadSink)
 	if err := g.getter.Get(ctx, key, dest); err != nil {
 		return ByteView{}, 0, err
 	}
@@ -285,7 +278,7 @@ func (g *Group) getLocally(ctx context.Context, key string, dest Sink) (ByteView
 	if err != nil {
 		return ByteView{}, 0, err
 	}
-	expire := sinkExpiry(dest)
+	expire := dest.expire
 	if expire == 0 && g.ttl > 0 {
 		expire = g.now() + int64(g.ttl)
 	}

@@ -18,6 +18,10 @@ import (
 // Sinks are made only by this package (StringSink, ByteViewSink, ProtoSink,
 // AllocatingByteSliceSink, TruncatingByteSliceSink). A Sink is not safe for
 // use by several goroutines at once.
+//
+// A Getter is always handed a sink of the load's own, never the one its
+// caller passed to Get: the value it sets reaches every caller waiting for
+// the key through the caches' copy, which no caller can change.
 type Sink interface {
 	// SetString sets the value to s.
 	SetString(s string) error
@@ -34,7 +38,7 @@ type Sink interface {
 	// by either protobuf API implement.
 	SetProto(m protoadapt.MessageV1) error
 
-	// view returns the value that was set, as the caches keep it.
+	// view returns the value that was set.
 	view() (ByteView, error)
 }
 
@@ -48,72 +52,10 @@ var (
 	ErrNilDestination = errors.New("groupcache: nil Sink destination")
 )
 
-// sinkValue is the part every sink shares: the value as the caches will
-// keep it, whether one was set, and when it expires.
-type sinkValue struct {
-	v      ByteView
-	set    bool
-	expire int64 // Unix nanoseconds; 0 means never
-}
-
-func (s *sinkValue) record(v ByteView) {
-	s.v = v
-	s.set = true
-}
-
-func (s *sinkValue) view() (ByteView, error) {
-	if !s.set {
-		return ByteView{}, ErrNoValue
-	}
-	return s.v, nil
-}
-
-func (s *sinkValue) setExpire(t time.Time) {
-	s.expire = unixNano(t)
-}
-
-func (s *sinkValue) expiry() int64 { return s.expire }
-
-// unixNano converts t to the expiry form used inside the caches and on the
-// wire: Unix nanoseconds, with the zero time meaning "never".
-func unixNano(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	if n := t.UnixNano(); n > 0 {
-		return n
-	}
-	return 1 // before 1970: already expired, but not "never"
-}
-
 // viewSetter is implemented by the sinks of this package, which can take a
 // cached view without copying it.
 type viewSetter interface {
 	setView(v ByteView) error
-}
-
-// expiringSink is implemented by the sinks of this package.
-type expiringSink interface {
-	setExpire(t time.Time)
-	expiry() int64
-}
-
-// SetExpiry records that the value a Getter stores in dest is valid only
-// until t: no peer serves it after t, and a Get after t loads it again. A
-// Getter calls it before or after its Set call. The zero t means the value
-// never expires, which is the default unless the Group has a TTL (see
-// GroupOptions). Sinks not made by this package are left unchanged.
-func SetExpiry(dest Sink, t time.Time) {
-	if es, ok := dest.(expiringSink); ok {
-		es.setExpire(t)
-	}
-}
-
-func sinkExpiry(dest Sink) int64 {
-	if es, ok := dest.(expiringSink); ok {
-		return es.expiry()
-	}
-	return 0
 }
 
 // setSinkView hands a cached view to dest, without a copy when dest is one
@@ -135,23 +77,79 @@ func setProtoView(s viewSetter, m protoadapt.MessageV1) error {
 	return s.setView(viewOfOwnedBytes(b))
 }
 
+// SetExpiry records that the value a Getter stores in dest is valid only
+// until t: no peer serves it after t, and a Get after t loads it again. A
+// Getter calls it before or after its Set call. The zero t means the value
+// never expires, which is the default unless the Group has a TTL (see
+// GroupOptions). It has no effect on a sink that is not a Getter's.
+func SetExpiry(dest Sink, t time.Time) {
+	if s, ok := dest.(*loadSink); ok {
+		s.expire = unixNano(t)
+	}
+}
+
+// unixNano converts t to the expiry form used inside the caches and on the
+// wire: Unix nanoseconds, with the zero time meaning "never".
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	if n := t.UnixNano(); n > 0 {
+		return n
+	}
+	return 1 // before 1970: already expired, but not "never"
+}
+
+// loadSink is the sink a Getter fills during a load: the value as the
+// caches will keep it, whether one was set, and when it expires.
+type loadSink struct {
+	v      ByteView
+	set    bool
+	expire int64 // Unix nanoseconds; 0 means never
+}
+
+func (s *loadSink) setView(v ByteView) error {
+	s.v, s.set = v, true
+	return nil
+}
+
+func (s *loadSink) view() (ByteView, error) {
+	if !s.set {
+		return ByteView{}, ErrNoValue
+	}
+	return s.v, nil
+}
+
+func (s *loadSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
+
+func (s *loadSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
+
+func (s *loadSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
+
+// The sinks handed to callers are their destination pointers under
+// another type, not structs that point to them: making one allocates
+// nothing, which matters on a path that serves a cache hit.
+
 // StringSink returns a Sink that populates the provided string pointer.
 func StringSink(sp *string) Sink {
-	return &stringSink{sp: sp}
+	return (*stringSink)(sp)
 }
 
-type stringSink struct {
-	sinkValue
-	sp *string
-}
+type stringSink string
 
 func (s *stringSink) setView(v ByteView) error {
-	if s.sp == nil {
+	if s == nil {
 		return ErrNilDestination
 	}
-	*s.sp = v.s
-	s.record(v)
+	*s = stringSink(v.s)
 	return nil
+}
+
+func (s *stringSink) view() (ByteView, error) {
+	if s == nil {
+		return ByteView{}, ErrNilDestination
+	}
+	return ByteView{s: string(*s)}, nil
 }
 
 func (s *stringSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
@@ -162,21 +160,24 @@ func (s *stringSink) SetProto(m protoadapt.MessageV1) error { return setProtoVie
 
 // ByteViewSink returns a Sink that populates a ByteView.
 func ByteViewSink(dst *ByteView) Sink {
-	return &byteViewSink{dst: dst}
+	return (*byteViewSink)(dst)
 }
 
-type byteViewSink struct {
-	sinkValue
-	dst *ByteView
-}
+type byteViewSink ByteView
 
 func (s *byteViewSink) setView(v ByteView) error {
-	if s.dst == nil {
+	if s == nil {
 		return ErrNilDestination
 	}
-	*s.dst = v
-	s.record(v)
+	*s = byteViewSink(v)
 	return nil
+}
+
+func (s *byteViewSink) view() (ByteView, error) {
+	if s == nil {
+		return ByteView{}, ErrNilDestination
+	}
+	return ByteView(*s), nil
 }
 
 func (s *byteViewSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
@@ -187,14 +188,12 @@ func (s *byteViewSink) SetProto(m protoadapt.MessageV1) error { return setProtoV
 
 // ProtoSink returns a Sink that unmarshals binary proto values into m.
 // A value that does not unmarshal into m makes the Set call (and so Get)
-// fail, and is not recorded. Like Sink.SetProto, it takes any message of
-// either protobuf API.
+// fail. Like Sink.SetProto, it takes any message of either protobuf API.
 func ProtoSink(m protoadapt.MessageV1) Sink {
 	return &protoSink{dst: m}
 }
 
 type protoSink struct {
-	sinkValue
 	dst protoadapt.MessageV1
 }
 
@@ -204,11 +203,15 @@ func (s *protoSink) setView(v ByteView) error {
 	}
 	// Unmarshal copies what it keeps, so reading the view's memory
 	// directly is safe.
-	if err := proto.Unmarshal(bytesOf(v.s), protoadapt.MessageV2Of(s.dst)); err != nil {
-		return err
+	return proto.Unmarshal(bytesOf(v.s), protoadapt.MessageV2Of(s.dst))
+}
+
+func (s *protoSink) view() (ByteView, error) {
+	if s.dst == nil {
+		return ByteView{}, ErrNilDestination
 	}
-	s.record(v)
-	return nil
+	b, err := proto.Marshal(protoadapt.MessageV2Of(s.dst))
+	return viewOfOwnedBytes(b), err
 }
 
 func (s *protoSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
@@ -221,65 +224,82 @@ func (s *protoSink) SetProto(m protoadapt.MessageV1) error { return setProtoView
 // hold the received value and assigns it to *dst. The memory is not
 // retained by groupcache: the caller may change it freely.
 func AllocatingByteSliceSink(dst *[]byte) Sink {
-	return &allocBytesSink{dst: dst}
+	return (*allocBytesSink)(dst)
 }
 
-type allocBytesSink struct {
-	sinkValue
-	dst *[]byte
-}
+type allocBytesSink []byte
 
 func (s *allocBytesSink) setView(v ByteView) error {
-	if s.dst == nil {
+	if s == nil {
 		return ErrNilDestination
 	}
-	*s.dst = v.ByteSlice()
-	s.record(v)
+	*s = v.ByteSlice()
 	return nil
+}
+
+func (s *allocBytesSink) view() (ByteView, error) {
+	if s == nil {
+		return ByteView{}, ErrNilDestination
+	}
+	return viewOfBytes(*s), nil
 }
 
 func (s *allocBytesSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
 
 func (s *allocBytesSink) SetBytes(b []byte) error {
-	if s.dst == nil {
+	if s == nil {
 		return ErrNilDestination
 	}
-	// The caller's slice, the caches' copy and the destination are
-	// three separate memories: none can change another.
-	*s.dst = append([]byte(nil), b...)
-	s.record(viewOfBytes(b))
+	*s = append([]byte(nil), b...)
 	return nil
 }
 
-func (s *allocBytesSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
+func (s *allocBytesSink) SetProto(m protoadapt.MessageV1) error {
+	if s == nil {
+		return ErrNilDestination
+	}
+	b, err := proto.Marshal(protoadapt.MessageV2Of(m))
+	if err == nil {
+		*s = b // a fresh encoding: nothing else holds it
+	}
+	return err
+}
 
 // TruncatingByteSliceSink returns a Sink that writes up to len(*dst) bytes
 // to *dst. If more bytes are available, they're silently truncated. If
 // fewer bytes are available than len(*dst), *dst is shrunk to fit the
-// number of bytes available. The caches keep the whole value.
+// number of bytes available.
 func TruncatingByteSliceSink(dst *[]byte) Sink {
-	return &truncBytesSink{dst: dst}
+	return (*truncBytesSink)(dst)
 }
 
-type truncBytesSink struct {
-	sinkValue
-	dst *[]byte
-}
+type truncBytesSink []byte
 
 func (s *truncBytesSink) setView(v ByteView) error {
-	if s.dst == nil {
+	if s == nil {
 		return ErrNilDestination
 	}
-	n := v.Copy(*s.dst)
-	*s.dst = (*s.dst)[:n]
-	s.record(v)
+	n := v.Copy(*s)
+	*s = (*s)[:n]
 	return nil
+}
+
+func (s *truncBytesSink) view() (ByteView, error) {
+	if s == nil {
+		return ByteView{}, ErrNilDestination
+	}
+	return viewOfBytes(*s), nil
 }
 
 func (s *truncBytesSink) SetString(v string) error { return s.setView(ByteView{s: v}) }
 
-func (s *truncBytesSink) SetBytes(b []byte) error { return s.setView(viewOfBytes(b)) }
+func (s *truncBytesSink) SetBytes(b []byte) error {
+	if s == nil {
+		return ErrNilDestination
+	}
+	n := copy(*s, b)
+	*s = (*s)[:n]
+	return nil
+}
 
 func (s *truncBytesSink) SetProto(m protoadapt.MessageV1) error { return setProtoView(s, m) }
-
-func (s *sinkValue) reset() { *s = sinkValue{} }
