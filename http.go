@@ -276,8 +276,7 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx = p.Context(r)
 	}
 	group.Stats.ServerRequests.Add(1)
-	var dest ByteView
-	v, expire, _, err := group.get(ctx, key, ByteViewSink(&dest), true)
+	v, expire, err := group.get(ctx, key, true)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
