@@ -49,11 +49,16 @@ type call struct {
 	// abandoned reports that the load failed because the leader's
 	// context ended, not because of the key.
 	abandoned bool
+
+	// sink is what a Getter running for this load fills; it lives here
+	// to save the load an allocation.
+	sink loadSink
 }
 
 // loadFunc loads a key. It runs in the goroutine of the caller that leads
-// the flight, with that caller's context.
-type loadFunc func(ctx context.Context) (ByteView, int64, error)
+// the flight, with that caller's context, and gets a sink of the flight's
+// own for a Getter to fill.
+type loadFunc func(ctx context.Context, sink *loadSink) (ByteView, int64, error)
 
 // do runs fn for k unless a load of k is already in progress, in which
 // case it waits for that load's result. led reports whether this caller
@@ -107,7 +112,7 @@ func (f *flightGroup) lead(ctx context.Context, k flightKey, c *call, fn loadFun
 		}
 		f.mu.Unlock()
 	}()
-	c.value, c.expire, c.err = fn(ctx)
+	c.value, c.expire, c.err = fn(ctx, &c.sink)
 	c.abandoned = c.err != nil && ctx.Err() != nil
 	returned = true
 }

@@ -218,7 +218,7 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 	g.Stats.Loads.Add(1)
 	if !fromPeer {
 		if peer, ok := g.peers.PickPeer(key); ok {
-			v, expire, _, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context) (ByteView, int64, error) {
+			v, expire, _, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
 				if v, expire, ok := g.lookupCache(key, h); ok {
 					g.Stats.CacheHits.Add(1)
 					return v, expire, nil
@@ -244,7 +244,7 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 // loadLocally runs the Getter for key, once for all concurrent callers in
 // this process, and caches the value in the main cache.
 func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup bool) (ByteView, int64, error) {
-	v, expire, _, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context) (ByteView, int64, error) {
+	v, expire, _, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
 		if v, expire, ok := g.lookupCache(key, h); ok {
 			g.Stats.CacheHits.Add(1)
 			return v, expire, nil
@@ -253,7 +253,7 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedu
 			g.Stats.LoadsDeduped.Add(1)
 		}
 		writes := g.writeCount(h).Load()
-		v, expire, err := g.getLocally(ctx, key)
+		v, expire, err := g.getLocally(ctx, key, sink)
 		if err != nil {
 			g.Stats.LocalLoadErrs.Add(1)
 			return ByteView{}, 0, err
@@ -265,12 +265,11 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedu
 	return v, expire, err
 }
 
-// getLocally runs the Getter and returns what it stored. The Getter
-// writes into a sink of the load's own rather than the caller's: the
-// value then reaches every waiting caller the same way, and the caller's
-// sink never escapes to the heap through the Getter interface.
-func (g *Group) getLocally(ctx context.Context, key string) (ByteView, int64, error) {
-	dest := new(loadSink)
+// getLocally runs the Getter into dest and returns what it stored. The
+// Getter writes into a sink of the load's own rather than the caller's:
+// the value then reaches every waiting caller the same way, and the
+// caller's sink never escapes to the heap through the Getter interface.
+func (g *Group) getLocally(ctx context.Context, key string, dest *loadSink) (ByteView, int64, error) {
 	if err := g.getter.Get(ctx, key, dest); err != nil {
 		return ByteView{}, 0, err
 	}
