@@ -8,8 +8,16 @@ require (
 )
 
 require (
+	github.com/klauspost/compress v1.18.0 // indirect
+	golang.org/x/sync v0.12.0 // indirect
+)
+
+require (
 	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/seed3c1b93bc/groupcache/cache v0.0.0-00010101000000-000000000000
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 replace github.com/seed3c1b93bc/groupcache => ../
+
+replace github.com/seed3c1b93bc/groupcache/cache => ../cache
