@@ -314,6 +314,12 @@ func (p *HTTPPool) serveSet(w http.ResponseWriter, r *http.Request, group *Group
 		http.Error(w, "SetRequest names another group or key than the path", http.StatusBadRequest)
 		return
 	}
+	// The body's bound leaves room for framing, which a hostile body
+	// can fill with value instead; no peer could fetch such a value.
+	if int64(len(req.Value)) > p.opts.MaxValueBytes {
+		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		return
+	}
 	// The body is this request's own memory: the cache can keep the
 	// value without a copy.
 	group.setLocally(key, viewOfOwnedBytes(req.Value), req.GetExpire())

@@ -89,6 +89,11 @@ func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResp
 	if out.Value == nil {
 		return fmt.Errorf("%w: no value", ErrBadResponse)
 	}
+	// The body's bound leaves room for framing, which a hostile peer
+	// can fill with value instead.
+	if int64(len(out.Value)) > h.pool.opts.MaxValueBytes {
+		return ErrResponseTooLarge
+	}
 	return nil
 }
 
