@@ -24,8 +24,11 @@ const (
 	defaultReplicas = 50
 
 	// DefaultPeerTimeout is how long a request to a peer may take when
-	// HTTPPoolOptions.PeerTimeout is zero. It covers the owner's own
-	// load, so it is generous; a caller's earlier deadline wins.
+	// HTTPPoolOptions.PeerTimeout is zero, from sending it to reading
+	// the last byte of the answer. It covers the owner's own load, so it
+	// is generous; a caller's earlier deadline wins. A request that runs
+	// out of time counts in Stats.PeerErrors and the key is loaded
+	// locally.
 	DefaultPeerTimeout = 10 * time.Second
 
 	// DefaultMaxValueBytes bounds a value carried between peers when
@@ -85,14 +88,16 @@ type HTTPPoolOptions struct {
 	// If nil, it is DefaultRegistry.
 	Registry *Registry
 
-	// PeerTimeout bounds each request to a peer. If zero, it is
-	// DefaultPeerTimeout; a negative value means no bound but the
-	// caller's context.
+	// PeerTimeout bounds each request to a peer, reading the answer
+	// included. If zero, it is DefaultPeerTimeout; a negative value
+	// means no bound but the caller's context.
 	PeerTimeout time.Duration
 
-	// MaxValueBytes bounds the value of a peer's response: a longer one
-	// is abandoned after reading at most this many bytes and the key is
-	// loaded locally. If zero, it is DefaultMaxValueBytes.
+	// MaxValueBytes bounds a value carried between peers. A peer's
+	// answer with a longer value is abandoned after reading at most
+	// this many bytes and a few of framing, and the key is loaded
+	// locally; a PUT of a longer value is refused with 413. If zero, it
+	// is DefaultMaxValueBytes.
 	MaxValueBytes int64
 
 	// MaxKeyBytes bounds the key of a request this pool serves: a longer
