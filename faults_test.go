@@ -320,7 +320,10 @@ func TestPeerFaultsFallBackToLocalLoad(t *testing.T) {
 
 // endlessBody writes a 200 response with no Content-Length whose body
 // never ends, until the client hangs up, and returns how much it sent.
+// It gives up after ten seconds, so that a client that neither reads
+// nor hangs up fails its test instead of hanging it.
 func endlessBody(w http.ResponseWriter) int64 {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(10 * time.Second))
 	chunk := []byte(strings.Repeat("W", 32<<10))
 	var sent int64
 	for i := 0; i < 1<<20; i++ { // 32 GiB: more than any client accepts
@@ -362,10 +365,12 @@ func TestHugePeerResponsesCostLittleMemory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
 			sent := make(chan int64, 10)
-			url, _ := startHostile(t, func(w http.ResponseWriter, r *http.Request) {
+			url, open := startHostile(t, func(w http.ResponseWriter, r *http.Request) {
 				sent <- tc.handler(w)
 			})
-			asker := startCluster(t, 1, 1<<20, &HTTPPoolOptions{PeerTimeout: 5 * time.Second, MaxValueBytes: tc.maxValue}, nil).peers[0]
+			// No PeerTimeout: nothing but the client's own care ends
+			// the request and frees its connection.
+			asker := startCluster(t, 1, 1<<20, &HTTPPoolOptions{PeerTimeout: -1, MaxValueBytes: tc.maxValue}, nil).peers[0]
 			asker.pool.Set(asker.url, url)
 			key := keysOwnedByPeer(t, asker.pool, url, 1)[0]
 			var before, after runtime.MemStats
@@ -384,6 +389,8 @@ func TestHugePeerResponsesCostLittleMemory(t *testing.T) {
 				t.Fatalf("the Get allocated %d bytes; want at most %d", alloc, tc.maxAlloc)
 			}
 			t.Logf("peer sent %d bytes before the caller hung up; the Get allocated %d", <-sent, alloc)
+			asker.pool.CloseIdleConnections()
+			waitFor(t, func() bool { return open() == 0 })
 		})
 	}
 }
@@ -562,6 +569,20 @@ func TestPeerTimeoutBoundsEachRequest(t *testing.T) {
 	}
 }
 
+// within returns what ch delivers, failing the test if that takes more
+// than ten seconds: a Get that does not return must fail its test, not
+// hang it.
+func within[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("no result in 10s")
+		panic("unreachable")
+	}
+}
+
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
@@ -588,10 +609,13 @@ func TestCallerDeadlineHonouredOnEveryPath(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), limit)
 		defer cancel()
 		start := time.Now()
-		var s string
-		err := g.Get(ctx, key, StringSink(&s))
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("Get = %q, %v; want context.DeadlineExceeded", s, err)
+		done := make(chan error, 1)
+		go func() {
+			var s string
+			done <- g.Get(ctx, key, StringSink(&s))
+		}()
+		if err := within(t, done); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Get returned %v; want context.DeadlineExceeded", err)
 		}
 		if took := time.Since(start); took > 30*limit {
 			t.Fatalf("Get gave up after %v; want about %v", took, limit)
@@ -620,14 +644,16 @@ func TestCallerDeadlineHonouredOnEveryPath(t *testing.T) {
 	t.Run("waiting for a local load", func(t *testing.T) {
 		checkLeaks(t)
 		release := make(chan struct{})
+		releaseOnce := sync.OnceFunc(func() { close(release) })
+		defer releaseOnce()
 		g := NewRegistry().NewGroup("g", 1<<20, GetterFunc(func(ctx context.Context, key string, dest Sink) error {
 			return blockingLoad(release)(ctx, "", key, dest)
 		}))
 		leader := leaderGet(g, "k")
 		waitFor(t, func() bool { return g.Stats.LoadsDeduped.Get() == 1 })
 		getWithin(t, g, "k")
-		close(release)
-		if got := <-leader; got != "v:k" {
+		releaseOnce()
+		if got := within(t, leader); got != "v:k" {
 			t.Fatalf("leader got %q", got)
 		}
 	})
@@ -649,14 +675,16 @@ func TestCallerDeadlineHonouredOnEveryPath(t *testing.T) {
 	t.Run("waiting for a peer fetch", func(t *testing.T) {
 		checkLeaks(t)
 		release := make(chan struct{})
+		releaseOnce := sync.OnceFunc(func() { close(release) })
+		defer releaseOnce()
 		c := startCluster(t, 2, 1<<20, nil, blockingLoad(release))
 		asker, owner := c.peers[0], c.peers[1]
 		key := c.keysOwnedBy(owner, 1)[0]
 		leader := leaderGet(asker.group, key)
 		waitFor(t, func() bool { return owner.group.Stats.ServerRequests.Get() == 1 })
 		getWithin(t, asker.group, key)
-		close(release)
-		if got := <-leader; got != "v:"+key {
+		releaseOnce()
+		if got := within(t, leader); got != "v:"+key {
 			t.Fatalf("leader got %q after a waiter gave up", got)
 		}
 		if n := owner.group.Stats.LocalLoads.Get(); n != 1 {
@@ -668,6 +696,8 @@ func TestCallerDeadlineHonouredOnEveryPath(t *testing.T) {
 func TestWaiterCancelDoesNotCancelPeerLoad(t *testing.T) {
 	checkLeaks(t)
 	release := make(chan struct{})
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce()
 	c := startCluster(t, 2, 1<<20, nil, blockingLoad(release))
 	asker, owner := c.peers[0], c.peers[1]
 	key := c.keysOwnedBy(owner, 1)[0]
@@ -689,11 +719,11 @@ func TestWaiterCancelDoesNotCancelPeerLoad(t *testing.T) {
 	}()
 	waitFor(t, func() bool { return asker.group.Stats.Loads.Get() == 2 })
 	cancel()
-	if err := <-waiterDone; !errors.Is(err, context.Canceled) {
+	if err := within(t, waiterDone); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled waiter got %v", err)
 	}
-	close(release)
-	if err := <-leaderDone; err != nil {
+	releaseOnce()
+	if err := within(t, leaderDone); err != nil {
 		t.Fatalf("leader failed after a waiter cancelled: %v", err)
 	}
 	if st := &asker.group.Stats; st.PeerLoads.Get() != 1 || st.PeerErrors.Get() != 0 {
@@ -733,10 +763,10 @@ func TestLeaderCancelHandsPeerLoadToWaiter(t *testing.T) {
 	}()
 	waitFor(t, func() bool { return asker.group.Stats.Loads.Get() == 2 })
 	cancel()
-	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+	if err := within(t, leaderDone); !errors.Is(err, context.Canceled) {
 		t.Fatalf("leader got %v", err)
 	}
-	if s := <-waiterDone; s != "v:"+key {
+	if s := within(t, waiterDone); s != "v:"+key {
 		t.Fatalf("waiter got %q; want the owner's value from a request of its own", s)
 	}
 	if st := &asker.group.Stats; st.PeerLoads.Get() != 1 || st.PeerErrors.Get() != 0 || st.LocalLoads.Get() != 0 {
@@ -791,7 +821,7 @@ func TestOwnerGetterPanicReachesNetHTTPAndCallersFallBack(t *testing.T) {
 
 	// Plain clients, each on a connection of its own, see what the
 	// owner answers.
-	client := &http.Client{Transport: &http.Transport{}}
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
 	url := owner.url + defaultBasePath + "g/boom"
 	leaderErr := make(chan error, 1)
@@ -822,10 +852,10 @@ func TestOwnerGetterPanicReachesNetHTTPAndCallersFallBack(t *testing.T) {
 	if st := &asker.group.Stats; st.PeerErrors.Get() != 1 || st.LocalLoads.Get() != 1 {
 		t.Fatalf("asker: PeerErrors %v, LocalLoads %v; want 1, 1", &st.PeerErrors, &st.LocalLoads)
 	}
-	if err := <-leaderErr; err == nil {
+	if err := within(t, leaderErr); err == nil {
 		t.Fatal("the request whose load panicked got an answer")
 	}
-	if got := <-waiterBody; !strings.HasPrefix(got, "500 ") || !strings.Contains(got, ErrGetterPanicked.Error()) {
+	if got := within(t, waiterBody); !strings.HasPrefix(got, "500 ") || !strings.Contains(got, ErrGetterPanicked.Error()) {
 		t.Fatalf("a request waiting for the load that panicked got %q; want 500 and ErrGetterPanicked", got)
 	}
 	// The panic went to net/http, which logged it: ServeHTTP did not

@@ -365,9 +365,9 @@ func checkByteView(t *testing.T, kind string, v ByteView, model string, i, j int
 			fail("%s panicked %v; the string operation %v", what, p, q)
 		}
 	}
-	samePanic(fmt.Sprintf("At(%d)", i), func() { v.At(i) }, func() { _ = model[i] })
-	samePanic(fmt.Sprintf("Slice(%d, %d)", i, j), func() { v.Slice(i, j) }, func() { _ = model[i:j] })
-	samePanic(fmt.Sprintf("SliceFrom(%d)", i), func() { v.SliceFrom(i) }, func() { _ = model[i:] })
+	samePanic(fmt.Sprintf("At(%d)", i), func() { _ = v.At(i) }, func() { _ = model[i] })
+	samePanic(fmt.Sprintf("Slice(%d, %d)", i, j), func() { _ = v.Slice(i, j) }, func() { _ = model[i:j] })
+	samePanic(fmt.Sprintf("SliceFrom(%d)", i), func() { _ = v.SliceFrom(i) }, func() { _ = model[i:] })
 	if 0 <= i && i < len(model) && v.At(i) != model[i] {
 		fail("At(%d) = %q", i, v.At(i))
 	}
