@@ -49,7 +49,9 @@ type HTTPPool struct {
 	Context func(*http.Request) context.Context
 
 	// Transport optionally specifies an http.RoundTripper for the client
-	// to use when it makes a request.
+	// to use when it makes a request, for example one whose TLS
+	// configuration trusts the peers' certificates (docs/reliability.md
+	// shows how to run the pool over TLS).
 	// If nil, the client uses a transport of the pool's own, tuned to
 	// keep connections to every peer open between requests.
 	Transport func(context.Context) http.RoundTripper
