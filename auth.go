@@ -48,17 +48,21 @@ const (
 // emptyBodySum is the SHA-256 of an empty body.
 var emptyBodySum = sha256.Sum256(nil)
 
-// signRequest adds the authentication headers for body, sent at now, to
-// req, whose URL must be final.
-func signRequest(req *http.Request, secret, body []byte, now time.Time) {
+// signHeaders returns the authentication headers, as name and value
+// pairs, for a request of method to the escaped path with body, sent at
+// now.
+func signHeaders(secret []byte, method, path string, body []byte, now time.Time) [][2]string {
 	ts := strconv.FormatInt(now.Unix(), 10)
 	sum := emptyBodySum
-	if req.Method == http.MethodPut {
+	h := make([][2]string, 0, 3)
+	if method == http.MethodPut {
 		sum = sha256.Sum256(body)
-		req.Header.Set(headerBodySHA256, hex.EncodeToString(sum[:]))
+		h = append(h, [2]string{headerBodySHA256, hex.EncodeToString(sum[:])})
 	}
-	req.Header.Set(headerTimestamp, ts)
-	req.Header.Set(headerSignature, hex.EncodeToString(signature(secret, req.Method, req.URL.EscapedPath(), ts, sum[:])))
+	h = append(h,
+		[2]string{headerTimestamp, ts},
+		[2]string{headerSignature, hex.EncodeToString(signature(secret, method, path, ts, sum[:]))})
+	return h
 }
 
 func signature(secret []byte, method, path, ts string, bodySum []byte) []byte {

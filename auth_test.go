@@ -90,7 +90,7 @@ func TestIntruderPoolIsRefused(t *testing.T) {
 }
 
 // signedHead returns the head of a raw request with the headers that
-// signRequest gives it with secret at time at. mangle, if not nil, may
+// signHeaders gives it with secret at time at. mangle, if not nil, may
 // change them first.
 func signedHead(method, path string, secret, body []byte, at time.Time, contentLength int, mangle func(http.Header)) string {
 	req, err := http.NewRequest(method, "http://x"+path, nil)
@@ -98,7 +98,9 @@ func signedHead(method, path string, secret, body []byte, at time.Time, contentL
 		panic(err)
 	}
 	if secret != nil {
-		signRequest(req, secret, body, at)
+		for _, kv := range signHeaders(secret, method, req.URL.EscapedPath(), body, at) {
+			req.Header.Set(kv[0], kv[1])
+		}
 	}
 	if mangle != nil {
 		mangle(req.Header)

@@ -53,13 +53,19 @@ type HTTPPool struct {
 	// configuration trusts the peers' certificates (docs/reliability.md
 	// shows how to run the pool over TLS).
 	// If nil, the client uses a transport of the pool's own, tuned to
-	// keep connections to every peer open between requests.
+	// keep connections to every peer open between requests; for
+	// plain-http peers that is a minimal HTTP/1.1 client that works in
+	// the calling goroutine (see peerclient.go).
 	Transport func(context.Context) http.RoundTripper
 
 	self      string // this peer's base URL, e.g. "https://example.net:8000"
 	opts      HTTPPoolOptions
 	registry  *Registry
-	transport *http.Transport // used when Transport is nil
+	transport *http.Transport // used when Transport is nil, for https peers
+
+	// clients holds the pool's own client of each plain-http peer, kept
+	// across calls to Set so that connections survive a new peer list.
+	clients map[string]*peerClient // guarded by setMu
 
 	setMu sync.Mutex           // serializes Set
 	ring  atomic.Pointer[ring] // replaced whole by Set, read without locks
@@ -196,6 +202,11 @@ func newPeerTransport() *http.Transport {
 // belong to whoever made them.
 func (p *HTTPPool) CloseIdleConnections() {
 	p.transport.CloseIdleConnections()
+	p.setMu.Lock()
+	defer p.setMu.Unlock()
+	for _, c := range p.clients {
+		c.closeIdle(false)
+	}
 }
 
 // Set updates the pool's list of peers. Each peer value should be a valid
@@ -210,10 +221,41 @@ func (p *HTTPPool) Set(peers ...string) {
 		getters: make(map[string]*httpGetter, len(peers)),
 	}
 	r.hash.Add(peers...)
+	clients := make(map[string]*peerClient, len(peers))
 	for _, peer := range peers {
-		r.getters[peer] = &httpGetter{pool: p, baseURL: peer + p.opts.BasePath}
+		g := &httpGetter{pool: p, baseURL: peer + p.opts.BasePath}
+		if hostport, path, ok := plainHTTP(peer); ok {
+			c := p.clients[hostport]
+			if c == nil {
+				c = newPeerClient(hostport, 5*time.Second)
+			}
+			clients[hostport] = c
+			g.client, g.path = c, path+p.opts.BasePath
+		}
+		r.getters[peer] = g
 	}
+	for hostport, c := range p.clients {
+		if clients[hostport] == nil {
+			c.closeIdle(true) // requests in flight finish; nothing new starts
+		}
+	}
+	p.clients = clients
 	p.ring.Store(r)
+}
+
+// plainHTTP reports whether peer is a plain-http base URL, which the
+// pool's own client can serve, and returns the address to dial and the
+// escaped path that precedes the base path.
+func plainHTTP(peer string) (hostport, path string, ok bool) {
+	u, err := url.Parse(peer)
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", "", false
+	}
+	hostport = u.Host
+	if u.Port() == "" {
+		hostport = net.JoinHostPort(u.Hostname(), "80")
+	}
+	return hostport, strings.TrimSuffix(u.EscapedPath(), "/"), true
 }
 
 // PickPeer implements PeerPicker: it returns the peer that owns key, or

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -40,6 +41,12 @@ func (e *PeerStatusError) Error() string {
 type httpGetter struct {
 	pool    *HTTPPool
 	baseURL string // the peer's base URL followed by the base path
+
+	// For a plain-http peer, the pool's own client of it and the
+	// escaped path of the base path on it; nil for other peers, which
+	// go through net/http.
+	client *peerClient
+	path   string
 }
 
 // responseBuffers holds buffers for reading responses. Their contents are
@@ -49,30 +56,34 @@ var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // String returns the peer's base URL followed by the pool's base path.
 func (h *httpGetter) String() string { return h.baseURL }
 
+// A responseHandler reads a peer's response. body must not be used after
+// it returns.
+type responseHandler func(status int, contentLength int64, body io.Reader) error
+
 // Get implements ProtoGetter.
 func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
-	res, cancel, err := h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		drainSmall(res.Body)
-		return &PeerStatusError{Peer: h.baseURL, StatusCode: res.StatusCode, Status: res.Status}
-	}
+	return h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil, func(status int, contentLength int64, body io.Reader) error {
+		if status != http.StatusOK {
+			drainSmall(body)
+			return h.statusError(status)
+		}
+		return h.decodeGetResponse(contentLength, body, out)
+	})
+}
+
+func (h *httpGetter) decodeGetResponse(contentLength int64, body io.Reader, out *pb.GetResponse) error {
 	// The response carries the value and a few bytes of framing.
 	limit := h.pool.opts.MaxValueBytes + 32
-	if res.ContentLength > limit {
+	if contentLength > limit {
 		return ErrResponseTooLarge
 	}
 	buf := responseBuffers.Get().(*bytes.Buffer)
 	defer putResponseBuffer(buf)
 	buf.Reset()
-	if res.ContentLength > 0 {
-		buf.Grow(int(res.ContentLength))
+	if contentLength > 0 {
+		buf.Grow(int(contentLength))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(res.Body, limit+1))
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
 	if err != nil {
 		return fmt.Errorf("groupcache: reading peer response: %w", err)
 	}
@@ -115,41 +126,71 @@ func (h *httpGetter) Remove(ctx context.Context, in *pb.GetRequest) error {
 // package's server sends: golang/groupcache's server answers every method
 // as a GET, with 200, and must not be taken to have stored anything.
 func (h *httpGetter) write(ctx context.Context, method, group, key string, body []byte) error {
-	res, cancel, err := h.send(ctx, method, group, key, body)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	defer res.Body.Close()
-	drainSmall(res.Body)
-	switch res.StatusCode {
-	case http.StatusNoContent:
-		return nil
-	case http.StatusOK:
-		return ErrWritesUnsupported
-	}
-	return &PeerStatusError{Peer: h.baseURL, StatusCode: res.StatusCode, Status: res.Status}
+	return h.send(ctx, method, group, key, body, func(status int, _ int64, body io.Reader) error {
+		drainSmall(body)
+		switch status {
+		case http.StatusNoContent:
+			return nil
+		case http.StatusOK:
+			return ErrWritesUnsupported
+		}
+		return h.statusError(status)
+	})
 }
 
-// send makes one request to the peer, bounded by the pool's PeerTimeout.
-// On success the caller must close the body and then call cancel.
-func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte) (*http.Response, context.CancelFunc, error) {
-	cancel := context.CancelFunc(func() {})
-	if timeout := h.pool.opts.PeerTimeout; timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+func (h *httpGetter) statusError(status int) error {
+	return &PeerStatusError{Peer: h.baseURL, StatusCode: status, Status: strconv.Itoa(status) + " " + http.StatusText(status)}
+}
+
+// send makes one request to the peer, bounded by the pool's PeerTimeout,
+// and hands the response to handle. A plain-http peer is asked through
+// the pool's own client unless the user gave a Transport; any other goes
+// through net/http.
+func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte, handle responseHandler) error {
+	escaped := escapeSegment(group) + "/" + escapeSegment(key)
+	if h.client != nil && h.pool.Transport == nil {
+		return h.sendDirect(ctx, method, h.path+escaped, body, handle)
 	}
-	u := h.baseURL + escapeSegment(group) + "/" + escapeSegment(key)
+	return h.sendHTTP(ctx, method, h.baseURL+escaped, body, handle)
+}
+
+func (h *httpGetter) sendDirect(ctx context.Context, method, path string, body []byte, handle responseHandler) error {
+	// The peer timeout becomes the connection's deadline, unless the
+	// caller's comes first; no timer or derived context is needed.
+	var deadline time.Time
+	if timeout := h.pool.opts.PeerTimeout; timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	if d, ok := ctx.Deadline(); ok && (deadline.IsZero() || d.Before(deadline)) {
+		deadline = d
+	}
+	req := peerRequest{method: method, path: path, body: body}
+	if secret := h.pool.opts.Secret; len(secret) > 0 {
+		req.header = signHeaders(secret, method, path, body, time.Now())
+	}
+	return h.client.roundTrip(ctx, deadline, &req, func(res *peerResponse) error {
+		return handle(res.status, res.contentLength, res.body)
+	})
+}
+
+func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []byte, handle responseHandler) error {
+	if timeout := h.pool.opts.PeerTimeout; timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, r)
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
 	if err != nil {
-		cancel()
-		return nil, nil, err
+		return err
 	}
 	if secret := h.pool.opts.Secret; len(secret) > 0 {
-		signRequest(req, secret, body, time.Now())
+		for _, kv := range signHeaders(secret, method, req.URL.EscapedPath(), body, time.Now()) {
+			req.Header.Set(kv[0], kv[1])
+		}
 	}
 	var res *http.Response
 	if h.pool.Transport != nil {
@@ -158,10 +199,10 @@ func (h *httpGetter) send(ctx context.Context, method, group, key string, body [
 		res, err = h.pool.transport.RoundTrip(req)
 	}
 	if err != nil {
-		cancel()
-		return nil, nil, err
+		return err
 	}
-	return res, cancel, nil
+	defer res.Body.Close()
+	return handle(res.StatusCode, res.ContentLength, res.Body)
 }
 
 // drainSmall reads what is left of a response body that is not needed, if

@@ -45,13 +45,12 @@ type peerConn struct {
 	bw   *bufio.Writer
 }
 
-// A peerRequest is one request to a peer: method, the escaped path, and
-// for PUT a body. header holds extra header lines, "Name: value", each
-// without its line end.
+// A peerRequest is one request to a peer: method, the escaped path, extra
+// headers as name and value pairs, and for PUT a body.
 type peerRequest struct {
 	method string
 	path   string
-	header []string
+	header [][2]string
 	body   []byte
 }
 
@@ -92,8 +91,16 @@ func (c *peerClient) roundTrip(ctx context.Context, deadline time.Time, req *pee
 		} else {
 			pc.conn.Close()
 		}
-		if err != nil && ctx.Err() != nil {
-			return ctx.Err()
+		if err != nil {
+			// A deadline the caller set surfaces from the
+			// connection as a timeout, maybe just before the
+			// context itself notices: report it as the context's.
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+				return context.DeadlineExceeded
+			}
 		}
 		if err != nil && reused && !sent && attempt == 0 {
 			continue
@@ -202,7 +209,9 @@ func (c *peerClient) writeRequest(w *bufio.Writer, req *peerRequest) error {
 	w.WriteString(c.host)
 	w.WriteString("\r\n")
 	for _, h := range req.header {
-		w.WriteString(h)
+		w.WriteString(h[0])
+		w.WriteString(": ")
+		w.WriteString(h[1])
 		w.WriteString("\r\n")
 	}
 	if req.body != nil || req.method == "PUT" {
@@ -305,8 +314,8 @@ func readError(err error, atStart bool) error {
 func bodyReader(br *bufio.Reader, res *peerResponse) (io.Reader, func() bool) {
 	switch n := res.contentLength; {
 	case n >= 0:
-		lr := &io.LimitedReader{R: br, N: n}
-		return lr, func() bool { return lr.N == 0 }
+		lb := &lengthBody{r: br, n: n}
+		return lb, func() bool { return lb.n == 0 }
 	case n == -2:
 		res.contentLength = -1
 		cr := &chunkedBody{r: httputil.NewChunkedReader(br), br: br}
@@ -314,6 +323,28 @@ func bodyReader(br *bufio.Reader, res *peerResponse) (io.Reader, func() bool) {
 	default:
 		return br, func() bool { return false }
 	}
+}
+
+// lengthBody reads a body of a declared length, and reports a connection
+// that ends before it as io.ErrUnexpectedEOF, not as the end of the body.
+type lengthBody struct {
+	r io.Reader
+	n int64 // bytes still to come
+}
+
+func (b *lengthBody) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	if err == io.EOF && b.n > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
 }
 
 // chunkedBody reads a chunked body and, at its end, the trailer section,

@@ -108,7 +108,7 @@ func TestPeerClientSendsBodyAndHeaders(t *testing.T) {
 	defer c.closeIdle(true)
 	var status int
 	var body []byte
-	err := c.roundTrip(context.Background(), time.Time{}, &peerRequest{method: "PUT", path: "/k", header: []string{"X-Test: yes"}, body: []byte("payload")}, readAll(&body, &status))
+	err := c.roundTrip(context.Background(), time.Time{}, &peerRequest{method: "PUT", path: "/k", header: [][2]string{{"X-Test", "yes"}}, body: []byte("payload")}, readAll(&body, &status))
 	if err != nil || status != http.StatusNoContent || len(body) != 0 {
 		t.Fatalf("PUT: %d %q %v", status, body, err)
 	}
