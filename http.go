@@ -445,12 +445,18 @@ func writeGetResponse(w http.ResponseWriter, v ByteView, expire int64) {
 		t = protowire.AppendVarint(t, uint64(expire))
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/x-protobuf")
-	h.Set("Content-Length", strconv.Itoa(len(b)+v.Len()+len(t)))
+	// Assigned rather than Set: the canonical names need no work, and
+	// the constant value needs no slice of its own per response.
+	h["Content-Type"] = protobufContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b) + v.Len() + len(t))}
 	w.Write(b)
 	v.WriteTo(w)
 	w.Write(t)
 }
+
+// protobufContentType is the Content-Type header value of a response;
+// net/http only reads it.
+var protobufContentType = []string{"application/x-protobuf"}
 
 // binaryVarintLen is the longest encoding of a varint.
 const binaryVarintLen = 10
