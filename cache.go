@@ -5,12 +5,22 @@ import (
 	"sync/atomic"
 )
 
-// lruCache maps keys to values with least-recently-used eviction, keeping
-// count of the bytes of its keys and values. It is split into shards, each
-// an exact LRU behind its own mutex, so that hits on different keys do not
-// contend; eviction takes the oldest entry of one shard, which on a cache
-// of many entries is close to global LRU order. Byte budgets are enforced
-// by the Group, across its main and hot caches, not here.
+// lruCache maps keys to values, evicting in an approximation of
+// least-recently-used order and keeping count of the bytes of its keys
+// and values. Byte budgets are enforced by the Group, across its main and
+// hot caches, not here.
+//
+// A hit is the operation a groupcache exists for, so get writes nothing
+// that other cores are likely to hold: it takes no lock, moves nothing
+// and counts nothing (the Group counts lookups, see lookupCounts). Each
+// shard's index is a table of atomic pointers to entries that never
+// change once published, save for a reference bit. Writers take the
+// shard's mutex and publish with atomic stores, and evict with the CLOCK
+// algorithm (second chance): entries queue in insertion order, and the
+// clock hand at the head of the queue evicts the first entry that has not
+// been referenced since the hand last passed it, clearing the bit of each
+// one it spares. A hit sets the bit only if it is clear, so an entry in
+// steady use is written to once per turn of the hand, not on every hit.
 //
 // Every method is safe for concurrent use. Keys arrive with their hash,
 // computed once by the caller: the high bits pick the shard, the low bits
@@ -35,43 +45,61 @@ func (c *lruCache) shardFor(h uint64) *shard {
 }
 
 // get returns the value of key and its expiry (Unix nanoseconds, 0 for
-// never). An entry that has expired by now() is removed and reported
-// missing; now is called only for entries that can expire.
+// never), without taking a lock. An entry that has expired by now() is
+// removed and reported missing; now is called only for entries that can
+// expire.
 //
-// With countGet, the lookup also counts one Group.Stats.Gets, and with
-// countHit a hit counts one Group.Stats.CacheHits, in the shard's pending
-// counters (see flushStats).
-func (c *lruCache) get(key string, h uint64, now func() int64, countGet, countHit bool) (v ByteView, expire int64, ok bool) {
+// get may report a key missing while a concurrent add, remove or eviction
+// in its shard moves the key within the index. A caller that acts on a
+// miss in a way that must not be repeated, such as running a Getter,
+// checks again with getExact.
+func (c *lruCache) get(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
 	s := c.shardFor(h)
-	s.mu.Lock()
-	s.gets++
-	if countGet {
-		s.pendingGets++
-	}
-	pos, i := s.find(key, uint32(h))
-	if i < 0 {
-		s.mu.Unlock()
-		return ByteView{}, 0, false
-	}
-	e := &s.entries[i]
-	if e.expire != 0 && e.expire <= now() {
-		freed := s.removeAt(pos, i)
-		s.mu.Unlock()
-		c.nbytes.Add(-freed)
-		return ByteView{}, 0, false
-	}
-	s.hits++
-	if countHit {
-		s.pendingHits++
-	}
-	s.moveToFront(i)
-	v, expire = e.value, e.expire
-	s.mu.Unlock()
-	return v, expire, true
+	return c.use(s, s.lookup(key, uint32(h)), now)
 }
 
-// add stores value under key, replacing any value it had, as the most
-// recently used entry of its shard.
+// getExact is get under the shard's lock: it never misses a key that is
+// present.
+func (c *lruCache) getExact(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
+	s := c.shardFor(h)
+	s.mu.Lock()
+	_, e := s.find(key, uint32(h))
+	s.mu.Unlock()
+	return c.use(s, e, now)
+}
+
+// use returns the value of e, found in s, unless e is nil or has expired
+// by now(), and marks it referenced. An expired entry is removed.
+func (c *lruCache) use(s *shard, e *entry, now func() int64) (v ByteView, expire int64, ok bool) {
+	if e == nil {
+		return ByteView{}, 0, false
+	}
+	if e.expire != 0 && e.expire <= now() {
+		c.removeEntry(s, e)
+		return ByteView{}, 0, false
+	}
+	// Only the first hit after the clock hand passed writes: the
+	// entry's cache line stays shared between cores that read it.
+	if e.ref.Load() == 0 {
+		e.ref.Store(1)
+	}
+	return e.value, e.expire, true
+}
+
+// removeEntry removes e if it is still the entry of its key.
+func (c *lruCache) removeEntry(s *shard, e *entry) {
+	s.mu.Lock()
+	pos, cur := s.find(e.key, e.hash)
+	var freed int64
+	if cur == e {
+		freed = s.removeAt(pos, e)
+	}
+	s.mu.Unlock()
+	c.nbytes.Add(-freed)
+}
+
+// add stores value under key, replacing any value it had, as the newest
+// entry of its shard.
 func (c *lruCache) add(key string, h uint64, value ByteView, expire int64) {
 	s := c.shardFor(h)
 	s.mu.Lock()
@@ -84,17 +112,17 @@ func (c *lruCache) add(key string, h uint64, value ByteView, expire int64) {
 func (c *lruCache) remove(key string, h uint64) bool {
 	s := c.shardFor(h)
 	s.mu.Lock()
-	pos, i := s.find(key, uint32(h))
+	pos, e := s.find(key, uint32(h))
 	var freed int64
-	if i >= 0 {
-		freed = s.removeAt(pos, i)
+	if e != nil {
+		freed = s.removeAt(pos, e)
 	}
 	s.mu.Unlock()
 	c.nbytes.Add(-freed)
-	return i >= 0
+	return e != nil
 }
 
-// removeOldest evicts the least recently used entry of the shard that h
+// removeOldest evicts the entry at the clock hand of the shard that h
 // picks or, if that one is empty, of the next shard that is not. It
 // reports whether it evicted anything.
 func (c *lruCache) removeOldest(h uint64) bool {
@@ -102,7 +130,7 @@ func (c *lruCache) removeOldest(h uint64) bool {
 	for k := range c.shards {
 		s := &c.shards[(first+k)%len(c.shards)]
 		s.mu.Lock()
-		freed, ok := s.removeOldest()
+		freed, ok := s.evict()
 		s.mu.Unlock()
 		if ok {
 			c.nbytes.Add(-freed)
@@ -117,20 +145,8 @@ func (c *lruCache) bytes() int64 {
 	return c.nbytes.Load()
 }
 
-// takePending returns and clears the shards' pending Stats counts.
-func (c *lruCache) takePending() (gets, hits int64) {
-	for k := range c.shards {
-		s := &c.shards[k]
-		s.mu.Lock()
-		gets += s.pendingGets
-		hits += s.pendingHits
-		s.pendingGets, s.pendingHits = 0, 0
-		s.mu.Unlock()
-	}
-	return gets, hits
-}
-
-// stats sums the shards' counters.
+// stats sums the shards' sizes and evictions. Gets and Hits are the
+// Group's to fill in.
 func (c *lruCache) stats() CacheStats {
 	var st CacheStats
 	for k := range c.shards {
@@ -138,198 +154,293 @@ func (c *lruCache) stats() CacheStats {
 		s.mu.Lock()
 		st.Bytes += s.nbytes
 		st.Items += int64(s.n)
-		st.Gets += s.gets
-		st.Hits += s.hits
 		st.Evictions += s.evictions
 		s.mu.Unlock()
 	}
 	return st
 }
 
-// A shard is an exact LRU. Its entries live in one slice, linked into a
-// recency list by index, and are found through an open-addressed table of
-// indexes (linear probing, deletion by backward shift). Compared with a
-// map and a list of pointers this keeps the per-entry overhead near 60
-// bytes and gives the garbage collector two large objects per shard to
-// track instead of two small ones per entry.
+// A shard is one CLOCK cache. Its entries are found through an
+// open-addressed table (linear probing, deletion by backward shift) whose
+// slots readers load atomically, and queue for eviction in a ring.
 type shard struct {
+	// table is all that readers touch. It is replaced, not changed, when
+	// it grows: a reader that loaded the old one finishes its probe on a
+	// snapshot.
+	table atomic.Pointer[slotTable]
+
+	// Writers' fields start on another cache line, so that taking the
+	// lock does not evict readers' copy of table.
+	_ [56]byte
+
 	mu sync.Mutex
 
 	// All fields below are guarded by mu.
-	slots     []int32 // 0 is empty, i+1 refers to entries[i]; len is a power of two
-	entries   []entry
-	free      int32 // first unused entry, linked through next; -1 when none
-	head      int32 // most recently used entry; -1 when empty
-	tail      int32 // least recently used entry; -1 when empty
-	n         int   // live entries
-	nbytes    int64 // bytes of live keys and values
-	gets      int64
-	hits      int64
+	clock     clockRing // live entries in insertion order, and dead ones
+	dead      int       // entries in clock that are no longer in table
+	n         int       // live entries
+	nbytes    int64     // bytes of live keys and values
 	evictions int64
 
-	// Counts of Group.Stats.Gets and CacheHits not yet added to the
-	// group's Stats: a hit adds to these, under the lock it holds
-	// anyway, rather than to atomics that every core would share.
-	pendingGets int64
-	pendingHits int64
-
-	_ [64]byte // keep neighbouring shards' locks off this cache line
+	_ [64]byte // keep the next shard's table off this cache line
 }
 
+// A slotTable is a shard's index. Its slots are changed only under the
+// shard's lock and read without it.
+type slotTable struct {
+	slots []atomic.Pointer[entry] // len is a power of two
+}
+
+// An entry never changes once published in a slotTable, save for ref, so
+// that a reader needs no lock to read it. Replacing a key's value
+// publishes a new entry. Its fields are ordered to make it 48 bytes, a
+// size class of its own.
 type entry struct {
-	key        string
-	value      ByteView
-	expire     int64 // Unix nanoseconds; 0 means never
-	hash       uint32
-	prev, next int32 // recency list; next also links free entries
+	key    string
+	value  ByteView
+	expire int64         // Unix nanoseconds; 0 means never
+	hash   uint32        // the low bits of the key's hash
+	ref    atomic.Uint32 // 1 if hit since the clock hand last passed
 }
 
 func entrySize(key string, value ByteView) int64 {
 	return int64(len(key) + value.Len())
 }
 
-// find returns the slot position and entry index of key, or -1, -1.
-func (s *shard) find(key string, h uint32) (pos int, i int32) {
-	if s.n == 0 {
-		return -1, -1
+// lookup returns the entry of key, or nil, without the lock. It may miss
+// an entry that a concurrent deletion or growth is moving, and gives up
+// after probing every slot once, should concurrent writes keep the probe
+// from ever meeting an empty slot.
+func (s *shard) lookup(key string, h uint32) *entry {
+	t := s.table.Load()
+	if t == nil {
+		return nil
 	}
-	mask := len(s.slots) - 1
-	for pos = int(h) & mask; ; pos = (pos + 1) & mask {
-		x := s.slots[pos]
-		if x == 0 {
-			return -1, -1
+	mask := uint32(len(t.slots) - 1)
+	pos := h & mask
+	for range t.slots {
+		e := t.slots[pos].Load()
+		if e == nil {
+			return nil
 		}
-		if e := &s.entries[x-1]; e.hash == h && e.key == key {
-			return pos, x - 1
+		if e.hash == h && e.key == key {
+			return e
+		}
+		pos = (pos + 1) & mask
+	}
+	return nil
+}
+
+// find returns the slot position and entry of key, or -1, nil. s.mu must
+// be held.
+func (s *shard) find(key string, h uint32) (pos int, e *entry) {
+	if s.n == 0 {
+		return -1, nil
+	}
+	slots := s.table.Load().slots
+	mask := len(slots) - 1
+	// The table is never full: this ends at key or an empty slot.
+	for pos = int(h) & mask; ; pos = (pos + 1) & mask {
+		e = slots[pos].Load()
+		if e == nil {
+			return -1, nil
+		}
+		if e.hash == h && e.key == key {
+			return pos, e
 		}
 	}
 }
 
-// add inserts or replaces key and returns the change in bytes.
+// add inserts or replaces key and returns the change in bytes. s.mu must
+// be held.
 func (s *shard) add(key string, h uint32, value ByteView, expire int64) int64 {
-	if _, i := s.find(key, h); i >= 0 {
-		e := &s.entries[i]
-		delta := int64(value.Len() - e.value.Len())
-		e.value, e.expire = value, expire
+	e := &entry{key: key, value: value, expire: expire, hash: h}
+	if pos, old := s.find(key, h); old != nil {
+		// The new entry takes the old one's slot and the newest
+		// place in the clock; the old one's place there is dead.
+		s.table.Load().slots[pos].Store(e)
+		s.clock.push(e)
+		s.dead++
+		delta := int64(value.Len() - old.value.Len())
 		s.nbytes += delta
-		s.moveToFront(i)
+		s.compactClock()
 		return delta
 	}
-	if s.slots == nil {
-		s.head, s.tail, s.free = -1, -1, -1
+	if t := s.table.Load(); t == nil || (s.n+1)*4 > len(t.slots)*3 {
+		s.growTable()
 	}
-	if (s.n+1)*4 > len(s.slots)*3 {
-		s.growIndex()
-	}
-	var i int32
-	if s.free >= 0 {
-		i = s.free
-		s.free = s.entries[i].next
-	} else {
-		i = int32(len(s.entries))
-		s.entries = append(s.entries, entry{})
-	}
-	s.entries[i] = entry{key: key, value: value, expire: expire, hash: h, prev: -1, next: -1}
-	s.insertSlot(i)
-	s.pushFront(i)
+	s.insertSlot(e)
+	s.clock.push(e)
 	s.n++
 	size := entrySize(key, value)
 	s.nbytes += size
 	return size
 }
 
-// removeOldest evicts the tail entry and returns the bytes it freed.
-func (s *shard) removeOldest() (int64, bool) {
-	if s.n == 0 {
-		return 0, false
+// evict removes the entry at the clock hand that has not been referenced
+// since the hand last passed it, and returns the bytes it freed. s.mu
+// must be held.
+func (s *shard) evict() (int64, bool) {
+	// Hits may set reference bits as fast as the hand clears them: once
+	// the hand has passed every entry, it evicts the next live one
+	// whatever its bit.
+	spare := s.clock.n
+	for s.clock.n > 0 {
+		e := s.clock.pop()
+		pos, cur := s.find(e.key, e.hash)
+		if cur != e {
+			s.dead--
+			continue
+		}
+		if spare > 0 && e.ref.Load() != 0 {
+			spare--
+			e.ref.Store(0)
+			s.clock.push(e)
+			continue
+		}
+		s.evictions++
+		return s.unindex(pos, e), true
 	}
-	i := s.tail
-	pos, _ := s.find(s.entries[i].key, s.entries[i].hash)
-	s.evictions++
-	return s.removeAt(pos, i), true
+	return 0, false
 }
 
-// removeAt removes entry i, found at slot pos, and returns the bytes freed.
-func (s *shard) removeAt(pos int, i int32) int64 {
-	e := &s.entries[i]
-	size := entrySize(e.key, e.value)
+// removeAt removes e, found at slot pos, and returns the bytes freed. Its
+// place in the clock becomes dead. s.mu must be held.
+func (s *shard) removeAt(pos int, e *entry) int64 {
+	size := s.unindex(pos, e)
+	s.dead++
+	s.compactClock()
+	return size
+}
+
+// unindex removes e, found at slot pos, from the table and the counts and
+// returns the bytes freed. s.mu must be held.
+func (s *shard) unindex(pos int, e *entry) int64 {
 	s.deleteSlot(pos)
-	s.unlink(i)
-	*e = entry{next: s.free} // drop the references so the memory can be collected
-	s.free = i
 	s.n--
+	size := entrySize(e.key, e.value)
 	s.nbytes -= size
 	return size
 }
 
-func (s *shard) growIndex() {
-	old := s.slots
-	s.slots = make([]int32, max(8, 2*len(old)))
-	for _, x := range old {
-		if x != 0 {
-			s.insertSlot(x - 1)
+// compactClock drops the dead entries from the clock once they outnumber
+// the live ones, so that removals without evictions cannot grow it
+// without bound. Each compaction costs at most twice the removals since
+// the last. s.mu must be held.
+func (s *shard) compactClock() {
+	if s.dead <= s.n+8 {
+		return
+	}
+	old := s.clock
+	s.clock = clockRing{}
+	s.clock.reserve(s.n)
+	for old.n > 0 {
+		e := old.pop()
+		if _, cur := s.find(e.key, e.hash); cur == e {
+			s.clock.push(e)
 		}
 	}
+	s.dead = 0
 }
 
-func (s *shard) insertSlot(i int32) {
-	mask := len(s.slots) - 1
-	pos := int(s.entries[i].hash) & mask
-	for s.slots[pos] != 0 {
+// growTable publishes a table of twice as many slots, holding the same
+// entries. s.mu must be held.
+func (s *shard) growTable() {
+	old := s.table.Load()
+	n := 8
+	if old != nil {
+		n = 2 * len(old.slots)
+	}
+	t := &slotTable{slots: make([]atomic.Pointer[entry], n)}
+	if old != nil {
+		for i := range old.slots {
+			if e := old.slots[i].Load(); e != nil {
+				t.insert(e)
+			}
+		}
+	}
+	s.table.Store(t)
+}
+
+// insertSlot publishes e in the first empty slot of its probe run. s.mu
+// must be held.
+func (s *shard) insertSlot(e *entry) {
+	s.table.Load().insert(e)
+}
+
+func (t *slotTable) insert(e *entry) {
+	mask := len(t.slots) - 1
+	pos := int(e.hash) & mask
+	for t.slots[pos].Load() != nil {
 		pos = (pos + 1) & mask
 	}
-	s.slots[pos] = i + 1
+	t.slots[pos].Store(e)
 }
 
 // deleteSlot empties slot pos and moves later members of its probe run
 // back, so that every key stays reachable from its home slot without
-// tombstones.
+// tombstones. Each move copies an entry to its new slot before its old
+// one is overwritten, so a reader never sees a slot empty that was not,
+// though it may pass a moved entry and miss it. s.mu must be held.
 func (s *shard) deleteSlot(pos int) {
-	mask := len(s.slots) - 1
+	slots := s.table.Load().slots
+	mask := len(slots) - 1
 	hole := pos
-	for j := (pos + 1) & mask; s.slots[j] != 0; j = (j + 1) & mask {
-		home := int(s.entries[s.slots[j]-1].hash) & mask
+	for j := (pos + 1) & mask; ; j = (j + 1) & mask {
+		e := slots[j].Load()
+		if e == nil {
+			break
+		}
+		home := int(e.hash) & mask
 		// The entry at j may fill the hole if the hole lies on its
 		// probe path, from home to j.
 		if (j-home)&mask >= (j-hole)&mask {
-			s.slots[hole] = s.slots[j]
+			slots[hole].Store(e)
 			hole = j
 		}
 	}
-	s.slots[hole] = 0
+	slots[hole].Store(nil)
 }
 
-func (s *shard) unlink(i int32) {
-	e := &s.entries[i]
-	if e.prev >= 0 {
-		s.entries[e.prev].next = e.next
-	} else {
-		s.head = e.next
-	}
-	if e.next >= 0 {
-		s.entries[e.next].prev = e.prev
-	} else {
-		s.tail = e.prev
-	}
-	e.prev, e.next = -1, -1
+// A clockRing is a queue of entries in a ring buffer; its head is the
+// clock hand. The zero value is an empty ring.
+type clockRing struct {
+	buf  []*entry // len is zero or a power of two
+	head int
+	n    int
 }
 
-func (s *shard) pushFront(i int32) {
-	e := &s.entries[i]
-	e.prev, e.next = -1, s.head
-	if s.head >= 0 {
-		s.entries[s.head].prev = i
+// push adds e at the tail, the place of the newest entry.
+func (r *clockRing) push(e *entry) {
+	if r.n == len(r.buf) {
+		r.reserve(r.n + 1)
 	}
-	s.head = i
-	if s.tail < 0 {
-		s.tail = i
-	}
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = e
+	r.n++
 }
 
-func (s *shard) moveToFront(i int32) {
-	if s.head == i {
+// pop removes and returns the entry at the head. The ring must not be
+// empty.
+func (r *clockRing) pop() *entry {
+	e := r.buf[r.head]
+	r.buf[r.head] = nil // let the entry be collected once it is gone
+	r.head = (r.head + 1) & (len(r.buf) - 1)
+	r.n--
+	return e
+}
+
+// reserve makes room for at least n entries.
+func (r *clockRing) reserve(n int) {
+	if n <= len(r.buf) {
 		return
 	}
-	s.unlink(i)
-	s.pushFront(i)
+	size := 8
+	for size < n {
+		size *= 2
+	}
+	buf := make([]*entry, size)
+	for i := range r.n {
+		buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
+	}
+	r.buf, r.head = buf, 0
 }

@@ -75,6 +75,10 @@ type Group struct {
 	mainCache *lruCache
 	hotCache  *lruCache
 
+	// lookups counts the caches' lookups; it is large, and the hit
+	// path only follows the pointer.
+	lookups *lookupCounts
+
 	// budgetMu serializes insertions and the evictions they cause, so
 	// that the two caches together exceed cacheBytes by at most the
 	// entry being inserted.
@@ -148,14 +152,16 @@ func (r *Registry) NewGroupOpts(name string, cacheBytes int64, getter Getter, o 
 			g.now = func() int64 { return now().UnixNano() }
 		}
 	}
-	// Small caches get one shard, and so exact LRU order; large ones
-	// get enough shards that concurrent hits rarely meet on a lock.
+	// Small caches get one shard, and so one clock: eviction in exact
+	// CLOCK order. Large ones get enough shards that concurrent loads
+	// rarely meet on a lock (hits take none).
 	var log2Shards uint
 	if cacheBytes >= 1<<20 {
 		log2Shards = 5
 	}
 	g.mainCache = newLRUCache(log2Shards)
 	g.hotCache = newLRUCache(log2Shards)
+	g.lookups = new(lookupCounts)
 	r.add(g)
 	g.registerDeferredCounters()
 	return g
@@ -308,23 +314,40 @@ func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h
 	return v, expire, nil
 }
 
+// lookupCache looks key up in both caches, exactly: loads call it before
+// running a Getter or asking a peer, which a key that is present must not
+// cause.
 func (g *Group) lookupCache(key string, h uint64) (ByteView, int64, bool) {
 	if g.cacheBytes <= 0 {
 		return ByteView{}, 0, false
 	}
-	if v, expire, ok := g.mainCache.get(key, h, g.now, false, false); ok {
+	if v, expire, ok := g.mainCache.getExact(key, h, g.now); ok {
+		g.lookups.count(mainHit)
 		return v, expire, true
 	}
-	return g.hotCache.get(key, h, g.now, false, false)
+	if v, expire, ok := g.hotCache.getExact(key, h, g.now); ok {
+		g.lookups.count(hotHit)
+		return v, expire, true
+	}
+	g.lookups.count(miss)
+	return ByteView{}, 0, false
 }
 
-// lookupCounted is lookupCache for the start of a Get: it also counts the
-// Get, and the hit if there is one, in the caches' pending Stats counts.
+// lookupCounted looks key up at the start of a Get, without locks, and
+// counts the Get, and the hit if there is one, towards Stats (see
+// flushStats). It may miss a key that a concurrent write is moving in
+// its cache; the load that follows a miss checks again with lookupCache.
 func (g *Group) lookupCounted(key string, h uint64) (ByteView, int64, bool) {
-	if v, expire, ok := g.mainCache.get(key, h, g.now, true, true); ok {
+	if v, expire, ok := g.mainCache.get(key, h, g.now); ok {
+		g.lookups.count(mainHitCounted)
 		return v, expire, true
 	}
-	return g.hotCache.get(key, h, g.now, false, true)
+	if v, expire, ok := g.hotCache.get(key, h, g.now); ok {
+		g.lookups.count(hotHitCounted)
+		return v, expire, true
+	}
+	g.lookups.count(missCounted)
+	return ByteView{}, 0, false
 }
 
 // writeStripes is the number of write counters of a group: enough that a
@@ -388,14 +411,16 @@ const (
 // CacheStats returns stats about the provided cache within the group. An
 // unknown CacheType gives zero stats.
 func (g *Group) CacheStats(which CacheType) CacheStats {
+	var st CacheStats
 	switch which {
 	case MainCache:
-		return g.mainCache.stats()
+		st = g.mainCache.stats()
+		st.Gets, st.Hits = g.lookups.cacheStats(false)
 	case HotCache:
-		return g.hotCache.stats()
-	default:
-		return CacheStats{}
+		st = g.hotCache.stats()
+		st.Gets, st.Hits = g.lookups.cacheStats(true)
 	}
+	return st
 }
 
 // CacheStats are returned by stats accessors on Group. Bytes counts the

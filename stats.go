@@ -44,10 +44,10 @@ func (i *AtomicInt) String() string {
 // deferredCounters maps the Gets and CacheHits counters of every group to
 // the group. A cache hit is the operation a groupcache exists for, and
 // adding to two atomics that every core shares would make concurrent hits
-// queue on one cache line; instead a hit counts itself in its cache
-// shard, under the shard lock it holds anyway, and reading either counter
-// through Get first adds the shards' pending counts to it. Reading the
-// int64 by other means can see a count that lags.
+// queue on one cache line; instead a Get's lookup counts itself in a
+// counter that other goroutines rarely share (see lookupCounts), and reading either
+// counter through Get first adds the lookups counted since the last read
+// to it. Reading the int64 by other means can see a count that lags.
 var deferredCounters sync.Map // *AtomicInt → *Group
 
 func (g *Group) registerDeferredCounters() {
@@ -55,10 +55,63 @@ func (g *Group) registerDeferredCounters() {
 	deferredCounters.Store(&g.Stats.CacheHits, g)
 }
 
-// flushStats adds the caches' pending counts to g.Stats.
+// flushStats adds the lookups counted since the last flush to g.Stats.
 func (g *Group) flushStats() {
-	gets, hits := g.mainCache.takePending()
-	hotGets, hotHits := g.hotCache.takePending()
-	g.Stats.Gets.Add(gets + hotGets)
-	g.Stats.CacheHits.Add(hits + hotHits)
+	g.lookups.flush(&g.Stats)
+}
+
+// A lookupOutcome is where a lookup of the main cache, and of the hot
+// cache if the main one missed, found its key. A counted lookup is the
+// first of a Get, which counts in Stats.Gets, and in Stats.CacheHits if
+// it hits.
+type lookupOutcome int
+
+const (
+	mainHitCounted lookupOutcome = iota
+	hotHitCounted
+	missCounted
+	mainHit
+	hotHit
+	miss
+	numLookupOutcomes
+)
+
+// lookupCounts counts a Group's lookups by outcome, from which it derives
+// Stats.Gets and CacheHits, and the Gets and Hits of both caches.
+type lookupCounts struct {
+	counts stripedCounters
+
+	mu sync.Mutex // serializes flushes; guards the fields below
+	// Counted gets and hits already added to Stats.
+	flushedGets, flushedHits int64
+}
+
+func (l *lookupCounts) count(o lookupOutcome) {
+	l.counts.add(int(o))
+}
+
+// flush adds the counted gets and hits since the last flush to st.
+// Flushes are serialized, so that a flush that returns has added every
+// lookup counted before it began, whichever flush summed it.
+func (l *lookupCounts) flush(st *Stats) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.counts.sums()
+	hits := s[mainHitCounted] + s[hotHitCounted]
+	gets := hits + s[missCounted]
+	st.Gets.Add(gets - l.flushedGets)
+	st.CacheHits.Add(hits - l.flushedHits)
+	l.flushedGets, l.flushedHits = gets, hits
+}
+
+// cacheStats returns the gets and hits of the main cache or, with hot,
+// of the hot cache, which is looked up only when the main one misses.
+func (l *lookupCounts) cacheStats(hot bool) (gets, hits int64) {
+	s := l.counts.sums()
+	if hot {
+		hits = s[hotHitCounted] + s[hotHit]
+		return hits + s[missCounted] + s[miss], hits
+	}
+	hits = s[mainHitCounted] + s[mainHit]
+	return hits + s[hotHitCounted] + s[hotHit] + s[missCounted] + s[miss], hits
 }
