@@ -89,9 +89,8 @@ func (c *lruCache) use(s *shard, e *entry, now func() int64) (v ByteView, expire
 // removeEntry removes e if it is still the entry of its key.
 func (c *lruCache) removeEntry(s *shard, e *entry) {
 	s.mu.Lock()
-	pos, cur := s.find(e.key, e.hash)
 	var freed int64
-	if cur == e {
+	if pos := s.slotOf(e); pos >= 0 {
 		freed = s.removeAt(pos, e)
 	}
 	s.mu.Unlock()
@@ -251,6 +250,24 @@ func (s *shard) find(key string, h uint32) (pos int, e *entry) {
 	}
 }
 
+// slotOf returns the slot position of e, or -1 if e is no longer in the
+// table. s.mu must be held.
+func (s *shard) slotOf(e *entry) int {
+	if s.n == 0 {
+		return -1
+	}
+	slots := s.table.Load().slots
+	mask := len(slots) - 1
+	for pos := int(e.hash) & mask; ; pos = (pos + 1) & mask {
+		switch slots[pos].Load() {
+		case e:
+			return pos
+		case nil:
+			return -1
+		}
+	}
+}
+
 // add inserts or replaces key and returns the change in bytes. s.mu must
 // be held.
 func (s *shard) add(key string, h uint32, value ByteView, expire int64) int64 {
@@ -287,8 +304,8 @@ func (s *shard) evict() (int64, bool) {
 	spare := s.clock.n
 	for s.clock.n > 0 {
 		e := s.clock.pop()
-		pos, cur := s.find(e.key, e.hash)
-		if cur != e {
+		pos := s.slotOf(e)
+		if pos < 0 {
 			s.dead--
 			continue
 		}
@@ -335,8 +352,7 @@ func (s *shard) compactClock() {
 	s.clock = clockRing{}
 	s.clock.reserve(s.n)
 	for old.n > 0 {
-		e := old.pop()
-		if _, cur := s.find(e.key, e.hash); cur == e {
+		if e := old.pop(); s.slotOf(e) >= 0 {
 			s.clock.push(e)
 		}
 	}
