@@ -161,7 +161,8 @@ func (c *lruCache) stats() CacheStats {
 
 // A shard is one CLOCK cache. Its entries are found through an
 // open-addressed table (linear probing, deletion by backward shift) whose
-// slots readers load atomically, and queue for eviction in a ring.
+// slots readers load atomically, and queue for eviction in a list linked
+// through the entries.
 type shard struct {
 	// table is all that readers touch. It is replaced, not changed, when
 	// it grows: a reader that loaded the old one finishes its probe on a
@@ -175,8 +176,7 @@ type shard struct {
 	mu sync.Mutex
 
 	// All fields below are guarded by mu.
-	clock     clockRing // live entries in insertion order, and dead ones
-	dead      int       // entries in clock that are no longer in table
+	clock     clockList // the entries, oldest first
 	n         int       // live entries
 	nbytes    int64     // bytes of live keys and values
 	evictions int64
@@ -190,16 +190,20 @@ type slotTable struct {
 	slots []atomic.Pointer[entry] // len is a power of two
 }
 
-// An entry never changes once published in a slotTable, save for ref, so
-// that a reader needs no lock to read it. Replacing a key's value
-// publishes a new entry. Its fields are ordered to make it 48 bytes, a
-// size class of its own.
+// An entry's key, value, expiry and hash never change once it is
+// published in a slotTable, so that a reader needs no lock to read them.
+// Replacing a key's value publishes a new entry. An entry is 64 bytes, a
+// size class of its own (see TestEntrySize).
 type entry struct {
 	key    string
 	value  ByteView
 	expire int64         // Unix nanoseconds; 0 means never
 	hash   uint32        // the low bits of the key's hash
 	ref    atomic.Uint32 // 1 if hit since the clock hand last passed
+
+	// The entry's neighbours in its shard's clock, guarded by the
+	// shard's lock. Readers never touch them.
+	prev, next *entry
 }
 
 func entrySize(key string, value ByteView) int64 {
@@ -207,9 +211,9 @@ func entrySize(key string, value ByteView) int64 {
 }
 
 // lookup returns the entry of key, or nil, without the lock. It may miss
-// an entry that a concurrent deletion or growth is moving, and gives up
-// after probing every slot once, should concurrent writes keep the probe
-// from ever meeting an empty slot.
+// an entry that a concurrent deletion shifts back behind the probe, and
+// gives up after probing every slot once, should concurrent writes keep
+// the probe from ever meeting an empty slot.
 func (s *shard) lookup(key string, h uint32) *entry {
 	t := s.table.Load()
 	if t == nil {
@@ -273,14 +277,13 @@ func (s *shard) slotOf(e *entry) int {
 func (s *shard) add(key string, h uint32, value ByteView, expire int64) int64 {
 	e := &entry{key: key, value: value, expire: expire, hash: h}
 	if pos, old := s.find(key, h); old != nil {
-		// The new entry takes the old one's slot and the newest
-		// place in the clock; the old one's place there is dead.
+		// The new entry takes the old one's slot, and the newest
+		// place in the clock.
 		s.table.Load().slots[pos].Store(e)
+		s.clock.remove(old)
 		s.clock.push(e)
-		s.dead++
 		delta := int64(value.Len() - old.value.Len())
 		s.nbytes += delta
-		s.compactClock()
 		return delta
 	}
 	if t := s.table.Load(); t == nil || (s.n+1)*4 > len(t.slots)*3 {
@@ -299,64 +302,31 @@ func (s *shard) add(key string, h uint32, value ByteView, expire int64) int64 {
 // must be held.
 func (s *shard) evict() (int64, bool) {
 	// Hits may set reference bits as fast as the hand clears them: once
-	// the hand has passed every entry, it evicts the next live one
-	// whatever its bit.
-	spare := s.clock.n
-	for s.clock.n > 0 {
-		e := s.clock.pop()
-		pos := s.slotOf(e)
-		if pos < 0 {
-			s.dead--
-			continue
-		}
+	// the hand has passed every entry, it evicts the next one whatever
+	// its bit.
+	for spare := s.n; s.clock.head != nil; spare-- {
+		e := s.clock.head
 		if spare > 0 && e.ref.Load() != 0 {
-			spare--
 			e.ref.Store(0)
+			s.clock.remove(e)
 			s.clock.push(e)
 			continue
 		}
 		s.evictions++
-		return s.unindex(pos, e), true
+		return s.removeAt(s.slotOf(e), e), true
 	}
 	return 0, false
 }
 
-// removeAt removes e, found at slot pos, and returns the bytes freed. Its
-// place in the clock becomes dead. s.mu must be held.
+// removeAt removes e, found at slot pos, and returns the bytes freed.
+// s.mu must be held.
 func (s *shard) removeAt(pos int, e *entry) int64 {
-	size := s.unindex(pos, e)
-	s.dead++
-	s.compactClock()
-	return size
-}
-
-// unindex removes e, found at slot pos, from the table and the counts and
-// returns the bytes freed. s.mu must be held.
-func (s *shard) unindex(pos int, e *entry) int64 {
 	s.deleteSlot(pos)
+	s.clock.remove(e)
 	s.n--
 	size := entrySize(e.key, e.value)
 	s.nbytes -= size
 	return size
-}
-
-// compactClock drops the dead entries from the clock once they outnumber
-// the live ones, so that removals without evictions cannot grow it
-// without bound. Each compaction costs at most twice the removals since
-// the last. s.mu must be held.
-func (s *shard) compactClock() {
-	if s.dead <= s.n+8 {
-		return
-	}
-	old := s.clock
-	s.clock = clockRing{}
-	s.clock.reserve(s.n)
-	for old.n > 0 {
-		if e := old.pop(); s.slotOf(e) >= 0 {
-			s.clock.push(e)
-		}
-	}
-	s.dead = 0
 }
 
 // growTable publishes a table of twice as many slots, holding the same
@@ -418,45 +388,36 @@ func (s *shard) deleteSlot(pos int) {
 	slots[hole].Store(nil)
 }
 
-// A clockRing is a queue of entries in a ring buffer; its head is the
-// clock hand. The zero value is an empty ring.
-type clockRing struct {
-	buf  []*entry // len is zero or a power of two
-	head int
-	n    int
+// A clockList is a queue of entries, linked through them; its head is the
+// clock hand. The zero value is an empty list.
+type clockList struct {
+	head, tail *entry
 }
 
 // push adds e at the tail, the place of the newest entry.
-func (r *clockRing) push(e *entry) {
-	if r.n == len(r.buf) {
-		r.reserve(r.n + 1)
+func (l *clockList) push(e *entry) {
+	e.prev, e.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = e
+	} else {
+		l.head = e
 	}
-	r.buf[(r.head+r.n)&(len(r.buf)-1)] = e
-	r.n++
+	l.tail = e
 }
 
-// pop removes and returns the entry at the head. The ring must not be
-// empty.
-func (r *clockRing) pop() *entry {
-	e := r.buf[r.head]
-	r.buf[r.head] = nil // let the entry be collected once it is gone
-	r.head = (r.head + 1) & (len(r.buf) - 1)
-	r.n--
-	return e
-}
-
-// reserve makes room for at least n entries.
-func (r *clockRing) reserve(n int) {
-	if n <= len(r.buf) {
-		return
+// remove unlinks e, and unlinks its neighbours from it, so that a removed
+// entry that a reader still holds keeps no other entry from being
+// collected.
+func (l *clockList) remove(e *entry) {
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		l.head = e.next
 	}
-	size := 8
-	for size < n {
-		size *= 2
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		l.tail = e.prev
 	}
-	buf := make([]*entry, size)
-	for i := range r.n {
-		buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
-	}
-	r.buf, r.head = buf, 0
+	e.prev, e.next = nil, nil
 }

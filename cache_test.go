@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // modelClock is the obviously correct reference: CLOCK as a queue in
@@ -86,9 +87,9 @@ func peek(c *lruCache, key string, h uint64) (string, bool) {
 
 // TestShardMatchesModel drives a one-shard cache and the model with the
 // same random operations over a small key space, so that probe runs
-// collide, wrap around and are shifted back on deletion, the table grows
-// and the clock is compacted, and compares every answer, every eviction
-// and, after each round, every entry.
+// collide, wrap around and are shifted back on deletion and the table
+// grows, and compares every answer, every eviction and, after each round,
+// every entry.
 func TestShardMatchesModel(t *testing.T) {
 	seed := maphash.MakeSeed()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -149,11 +150,7 @@ func TestShardMatchesModel(t *testing.T) {
 				t.Fatalf("round %d: %q = %q, %v; want %q", round, key, got, ok, el.Value.(*modelEntry).value)
 			}
 		}
-		// The clock holds the live entries and at most as many dead
-		// ones again, give or take compaction's slack.
-		if s := &c.shards[0]; s.clock.n > 2*s.n+9 {
-			t.Fatalf("round %d: clock holds %d entries for %d live ones", round, s.clock.n, s.n)
-		}
+		checkClock(t, c)
 		// Eviction order must be the model's.
 		for {
 			victim, ok := m.removeOldest()
@@ -273,12 +270,38 @@ func TestCacheShardsSpreadAndEvictAcrossShards(t *testing.T) {
 	}
 }
 
-// TestClockStaysSmallUnderRemovals checks that keys added and removed
-// without evictions do not pile up in the clock.
-func TestClockStaysSmallUnderRemovals(t *testing.T) {
+// checkClock checks that each shard's clock links exactly the entries in
+// its table, both ways.
+func checkClock(t *testing.T, c *lruCache) {
+	t.Helper()
+	for k := range c.shards {
+		s := &c.shards[k]
+		s.mu.Lock()
+		n := 0
+		var prev *entry
+		for e := s.clock.head; e != nil && n <= s.n; e = e.next {
+			if e.prev != prev {
+				t.Errorf("shard %d: clock entry %d, %q, is not linked back to its predecessor", k, n, e.key)
+			}
+			if s.slotOf(e) < 0 {
+				t.Errorf("shard %d: clock entry %d, %q, is not in the table", k, n, e.key)
+			}
+			prev = e
+			n++
+		}
+		if n != s.n || s.clock.tail != prev {
+			t.Errorf("shard %d: clock links %d entries, ending at %p; the table holds %d, the tail is %p", k, n, prev, s.n, s.clock.tail)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// TestClockHoldsOnlyLiveEntries checks that replaced and removed entries
+// leave the clock at once, so that it keeps no value alive.
+func TestClockHoldsOnlyLiveEntries(t *testing.T) {
 	c := newLRUCache(0)
 	c.add("stay", 0, ByteView{s: "v"}, 0)
-	for i := range 10000 {
+	for i := range 1000 {
 		k := fmt.Sprint(i)
 		c.add(k, uint64(i), ByteView{s: "v"}, 0)
 		c.add(k, uint64(i), ByteView{s: "w"}, 0)
@@ -286,9 +309,17 @@ func TestClockStaysSmallUnderRemovals(t *testing.T) {
 			t.Fatalf("%q missing", k)
 		}
 	}
-	s := &c.shards[0]
-	if s.n != 1 || s.clock.n > 2*s.n+9 || len(s.clock.buf) > 32 {
-		t.Fatalf("%d live entries, %d in the clock, whose buffer holds %d", s.n, s.clock.n, len(s.clock.buf))
+	checkClock(t, c)
+	if s := &c.shards[0]; s.n != 1 || s.clock.head == nil || s.clock.head.key != "stay" {
+		t.Fatalf("%d live entries; the clock starts at %+v", s.n, s.clock.head)
+	}
+}
+
+// TestEntrySize guards the memory per entry: an entry must fit the 64-byte
+// size class.
+func TestEntrySize(t *testing.T) {
+	if n := unsafe.Sizeof(entry{}); n > 64 {
+		t.Fatalf("an entry takes %d bytes; want at most 64", n)
 	}
 }
 
@@ -395,6 +426,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	if st := c.stats(); st.Items != items || st.Bytes != bytes || c.bytes() != bytes {
 		t.Fatalf("stats %+v, bytes %d; the entries found are %d, of %d bytes", st, c.bytes(), items, bytes)
 	}
+	checkClock(t, c)
 }
 
 // TestConcurrentEvictions runs readers against writers that fill one
@@ -458,6 +490,7 @@ func TestConcurrentEvictions(t *testing.T) {
 	if st := c.stats(); st.Items != items || st.Bytes != bytes || c.bytes() != bytes || items > 64 {
 		t.Fatalf("stats %+v, bytes %d; the entries found are %d, of %d bytes", st, c.bytes(), items, bytes)
 	}
+	checkClock(t, c)
 }
 
 // size returns the live entries of s.
