@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache
 
-go 1.23.0
+go 1.24
 
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7

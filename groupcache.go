@@ -235,8 +235,8 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 					g.Stats.PeerLoads.Add(1)
 					return v, expire, nil
 				}
-				if ctxErr := ctx.Err(); ctxErr != nil {
-					return ByteView{}, 0, ctxErr // the caller gave up; the peer is not at fault
+				if ctxErr := callerGaveUp(ctx); ctxErr != nil {
+					return ByteView{}, 0, ctxErr // the peer is not at fault
 				}
 				g.Stats.PeerErrors.Add(1)
 				return g.loadLocally(ctx, key, h, false)
@@ -245,6 +245,20 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 		}
 	}
 	return g.loadLocally(ctx, key, h, true)
+}
+
+// callerGaveUp returns the error of a context that is done or whose
+// deadline has passed. A request that fails at the caller's deadline may
+// return before the context's own timer has marked it done, and must not
+// be blamed on the peer.
+func callerGaveUp(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // loadLocally runs the Getter for key, once for all concurrent callers in

@@ -1,9 +1,12 @@
 package groupcache
 
 import (
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"unsafe"
+	"weak"
 )
 
 // Stats are per-group statistics. Read them with the counters' Get (or
@@ -30,8 +33,10 @@ func (i *AtomicInt) Add(n int64) {
 
 // Get atomically gets the value of i.
 func (i *AtomicInt) Get() int64 {
-	if g, ok := deferredCounters.Load(i); ok {
-		g.(*Group).flushStats()
+	if w, ok := deferredCounters.Load(uintptr(unsafe.Pointer(i))); ok {
+		if g := w.(weak.Pointer[Group]).Value(); g != nil {
+			g.flushStats()
+		}
 	}
 	return atomic.LoadInt64((*int64)(i))
 }
@@ -48,11 +53,27 @@ func (i *AtomicInt) String() string {
 // counter that other goroutines rarely share (see lookupCounts), and reading either
 // counter through Get first adds the lookups counted since the last read
 // to it. Reading the int64 by other means can see a count that lags.
-var deferredCounters sync.Map // *AtomicInt → *Group
+//
+// The map holds the counters' addresses and weak pointers, so that it
+// keeps no group alive: a group that is no longer reachable is collected,
+// and its entries are removed when it is.
+var deferredCounters sync.Map // uintptr of an *AtomicInt → weak.Pointer[Group]
 
 func (g *Group) registerDeferredCounters() {
-	deferredCounters.Store(&g.Stats.Gets, g)
-	deferredCounters.Store(&g.Stats.CacheHits, g)
+	w := weak.Make(g)
+	keys := [2]uintptr{uintptr(unsafe.Pointer(&g.Stats.Gets)), uintptr(unsafe.Pointer(&g.Stats.CacheHits))}
+	for _, k := range keys {
+		deferredCounters.Store(k, w)
+	}
+	runtime.AddCleanup(g, func(keys [2]uintptr) {
+		for _, k := range keys {
+			// A newer group may have been given the address since;
+			// remove only an entry whose group is gone.
+			if w, ok := deferredCounters.Load(k); ok && w.(weak.Pointer[Group]).Value() == nil {
+				deferredCounters.CompareAndDelete(k, w)
+			}
+		}
+	}, keys)
 }
 
 // flushStats adds the lookups counted since the last flush to g.Stats.

@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/bench
 
-go 1.23.0
+go 1.24
 
 require (
 	github.com/golang/groupcache v0.0.0-20241129210726-2c02b8208cf8

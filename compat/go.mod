@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/compat
 
-go 1.23.0
+go 1.24
 
 replace github.com/seed3c1b93bc/groupcache => ../
 

@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/examples/facade
 
-go 1.23.0
+go 1.24
 
 require (
 	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
