@@ -50,9 +50,10 @@ func (i *AtomicInt) String() string {
 // the group. A cache hit is the operation a groupcache exists for, and
 // adding to two atomics that every core shares would make concurrent hits
 // queue on one cache line; instead a Get's lookup counts itself in a
-// counter that other goroutines rarely share (see lookupCounts), and reading either
-// counter through Get first adds the lookups counted since the last read
-// to it. Reading the int64 by other means can see a count that lags.
+// counter that other goroutines rarely share (see lookupCounts), and
+// reading either counter through Get first adds the lookups counted since
+// the last read to it. Reading the int64 by other means can see a count
+// that lags.
 //
 // The map holds the counters' addresses and weak pointers, so that it
 // keeps no group alive: a group that is no longer reachable is collected,
