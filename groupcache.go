@@ -48,6 +48,13 @@ type Getter interface {
 	Get(ctx context.Context, key string, dest Sink) error
 }
 
+// ErrNotFound is the error a Getter returns, possibly wrapped, for a key
+// that has no value. Get passes it to its caller like any error of the
+// Getter, but does not count it in Stats.LocalLoadErrs; and an owner that
+// answers a peer with it makes the peer return it too, where any other
+// failure of the owner makes the peer load the key itself.
+var ErrNotFound = errors.New("groupcache: not found")
+
 // A GetterFunc implements Getter with a function.
 type GetterFunc func(ctx context.Context, key string, dest Sink) error
 
@@ -238,6 +245,9 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 				if ctxErr := callerGaveUp(ctx); ctxErr != nil {
 					return ByteView{}, 0, ctxErr // the peer is not at fault
 				}
+				if errors.Is(err, ErrNotFound) {
+					return ByteView{}, 0, err // an answer, not a failure
+				}
 				g.Stats.PeerErrors.Add(1)
 				return g.loadLocally(ctx, key, h, false)
 			})
@@ -275,7 +285,9 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedu
 		writes := g.writeCount(h).Load()
 		v, expire, err := g.getLocally(ctx, key, sink)
 		if err != nil {
-			g.Stats.LocalLoadErrs.Add(1)
+			if !errors.Is(err, ErrNotFound) {
+				g.Stats.LocalLoadErrs.Add(1)
+			}
 			return ByteView{}, 0, err
 		}
 		g.Stats.LocalLoads.Add(1)

@@ -3,6 +3,7 @@ package groupcache
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -327,6 +328,12 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	group.Stats.ServerRequests.Add(1)
 	v, expire, err := group.get(ctx, key, true)
 	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			// The body tells this 404 from golang/groupcache's
+			// for an unknown group.
+			http.Error(w, ErrNotFound.Error(), http.StatusNotFound)
+			return
+		}
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}

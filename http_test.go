@@ -227,3 +227,36 @@ func TestPeerErrorIsTyped(t *testing.T) {
 		t.Fatalf("error %v; want a *PeerStatusError with status 500", err)
 	}
 }
+
+func TestNotFoundTravelsFromTheOwner(t *testing.T) {
+	c := startCluster(t, 3, 1<<20, nil, func(_ context.Context, _, key string, dest Sink) error {
+		if strings.HasPrefix(key, "missing") {
+			return fmt.Errorf("no row for %q: %w", key, ErrNotFound)
+		}
+		return dest.SetString("v:" + key)
+	})
+	owner := c.peers[0]
+	var key string
+	for i := 0; key == ""; i++ {
+		if k := fmt.Sprintf("missing-%d", i); c.owner(k) == owner {
+			key = k
+		}
+	}
+	asker := c.peers[1]
+	var s string
+	if err := asker.group.Get(context.Background(), key, StringSink(&s)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get of a key the owner's Getter does not find: %v; want ErrNotFound", err)
+	}
+	if loads := c.loadsOf(key); len(loads) != 1 || loads[0] != owner.url {
+		t.Fatalf("Getter ran on %v; want only on the owner", loads)
+	}
+	for _, p := range []*testPeer{owner, asker} {
+		if st := &p.group.Stats; st.PeerErrors.Get() != 0 || st.LocalLoadErrs.Get() != 0 {
+			t.Fatalf("%s counted PeerErrors %v, LocalLoadErrs %v for a key that does not exist", p.url, &st.PeerErrors, &st.LocalLoadErrs)
+		}
+	}
+	// Any other error of the owner is a failure: the asker loads itself.
+	if err := asker.group.Get(context.Background(), "present", StringSink(&s)); err != nil || s != "v:present" {
+		t.Fatalf("Get of a present key: %q, %v", s, err)
+	}
+}

@@ -63,6 +63,9 @@ type responseHandler func(status int, contentLength int64, body io.Reader) error
 // Get implements ProtoGetter.
 func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
 	return h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil, func(status int, contentLength int64, body io.Reader) error {
+		if status == http.StatusNotFound && isNotFoundBody(body) {
+			return ErrNotFound
+		}
 		if status != http.StatusOK {
 			drainSmall(body)
 			return h.statusError(status)
@@ -203,6 +206,15 @@ func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []by
 	}
 	defer res.Body.Close()
 	return handle(res.StatusCode, res.ContentLength, res.Body)
+}
+
+// isNotFoundBody reports whether a 404's body is the one a server of this
+// package sends for a key its Getter did not find (see ErrNotFound).
+func isNotFoundBody(body io.Reader) bool {
+	want := ErrNotFound.Error() + "\n" // as http.Error writes it
+	var buf [64]byte
+	n, _ := io.ReadFull(body, buf[:len(want)+1])
+	return string(buf[:n]) == want
 }
 
 // drainSmall reads what is left of a response body that is not needed, if

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/seed3c1b93bc/groupcache"
@@ -12,12 +11,12 @@ import (
 // (NewGroupStore) for a key that has no value; the store reports such a key
 // as a miss. The Getter may wrap it with detail.
 //
-// The sentinel survives a trip between peers, although errors do not
-// travel: the owner answers the asking peer's request with an HTTP 500,
-// and the asking peer then runs its own Getter for the key, which returns
-// ErrNotFound again. A miss therefore costs a Getter run at the owner and
-// one at the asking peer, and counts a PeerError at the asking peer.
-var ErrNotFound = errors.New("cache: not found")
+// It is groupcache.ErrNotFound, which travels between peers: the owner
+// answers the asking peer with it, and the asking peer returns it without
+// running its own Getter or counting a peer error. A miss costs one Getter
+// run, at the owner. (A peer running golang/groupcache answers with a
+// failure instead, and the asking peer then runs its own Getter.)
+var ErrNotFound = groupcache.ErrNotFound
 
 // GroupGetter returns a groupcache.Getter for a group behind a group store,
 // whose values the facade's typed helpers read: load's result is encoded

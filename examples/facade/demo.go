@@ -230,8 +230,8 @@ func (d *demo) rememberMissing(ctx context.Context) error {
 	fmt.Fprintf(d.w, "   The miss cost %s, by %s. Remember looks twice before it loads\n",
 		queryCount(len(d.db.queriers(key))), names(d.db.queriers(key)))
 	fmt.Fprintln(d.w, "   (once more inside its shared load, in case another caller has just stored the")
-	fmt.Fprintln(d.w, "   key), and each look at a missing key queries the owner and, on any other peer,")
-	fmt.Fprintln(d.w, "   that peer's own Getter too: the owner's \"not found\" reaches it as an HTTP error.")
+	fmt.Fprintln(d.w, "   key), and each look at a missing key queries the owner, whose \"not found\"")
+	fmt.Fprintln(d.w, "   answer reaches the asking peer without a query of its own.")
 	return nil
 }
 
