@@ -129,6 +129,12 @@ func checkServeHTTP(t *testing.T, req *http.Request, rawBody, secret []byte) {
 		if !valid {
 			t.Fatalf("PUT %q with body %q: stored although it is malformed", req.URL, rawBody)
 		}
+		if exp := set.GetExpire(); exp != 0 && exp <= time.Now().UnixNano() {
+			if _, _, ok := g.lookupCache(key, g.hash(key)); ok {
+				t.Fatalf("PUT %q of a value that expired at %d: it is served", req.URL, exp)
+			}
+			return
+		}
 		if v, _, ok := g.lookupCache(key, g.hash(key)); !ok || !v.EqualBytes(set.Value) {
 			t.Fatalf("PUT %q: cache holds %q, %v; want %q", req.URL, v.String(), ok, set.Value)
 		}
