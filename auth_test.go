@@ -15,22 +15,7 @@ var testSecret = []byte("correct horse battery staple")
 func TestSignedClusterWorks(t *testing.T) {
 	checkLeaks(t)
 	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{Secret: testSecret}, nil)
-	for i := 0; i < 30; i++ {
-		k := fmt.Sprintf("key-%d", i)
-		for _, p := range c.peers {
-			if got := getString(t, p.group, k); got != "v:"+k {
-				t.Fatalf("Get(%q) on %s = %q", k, p.url, got)
-			}
-		}
-		if got := c.loadsOf(k); len(got) != 1 || got[0] != c.owner(k).url {
-			t.Fatalf("key %q loaded by %v; want once, by its owner", k, got)
-		}
-	}
-	for _, p := range c.peers {
-		if st := &p.group.Stats; st.PeerErrors.Get() != 0 || st.PeerLoads.Get() == 0 {
-			t.Fatalf("%s: PeerErrors %v, PeerLoads %v; want 0 and some", p.url, &st.PeerErrors, &st.PeerLoads)
-		}
-	}
+	checkRouting(t, c, 30)
 	// Writes are signed too: a Set and a Remove reach the owner.
 	owner := c.peers[0]
 	key := c.keysOwnedBy(owner, 1)[0]

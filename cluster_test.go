@@ -133,3 +133,26 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
 }
+
+// checkRouting asks every peer of c for n keys and checks that each value
+// is right, that each key was loaded once, by its owner, and that no peer
+// counted a peer error.
+func checkRouting(t *testing.T, c *testCluster, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		k := fmt.Sprintf("key-%d", i)
+		for _, p := range c.peers {
+			if got := getString(t, p.group, k); got != "v:"+k {
+				t.Fatalf("Get(%q) on %s = %q", k, p.url, got)
+			}
+		}
+		if got := c.loadsOf(k); len(got) != 1 || got[0] != c.owner(k).url {
+			t.Fatalf("key %q loaded by %v; want once, by its owner", k, got)
+		}
+	}
+	for _, p := range c.peers {
+		if st := &p.group.Stats; st.PeerErrors.Get() != 0 || st.PeerLoads.Get() == 0 {
+			t.Fatalf("%s: PeerErrors %v, PeerLoads %v; want 0 and some", p.url, &st.PeerErrors, &st.PeerLoads)
+		}
+	}
+}

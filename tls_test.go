@@ -147,22 +147,7 @@ func TestTLSCluster(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
 			c := startTLSCluster(t, 3, newTestPKI(t), HTTPPoolOptions{Secret: tc.secret})
-			for i := 0; i < 30; i++ {
-				k := fmt.Sprintf("key-%d", i)
-				for _, p := range c.peers {
-					if got := getString(t, p.group, k); got != "v:"+k {
-						t.Fatalf("Get(%q) on %s = %q", k, p.url, got)
-					}
-				}
-				if got := c.loadsOf(k); len(got) != 1 || got[0] != c.owner(k).url {
-					t.Fatalf("key %q loaded by %v; want once, by its owner", k, got)
-				}
-			}
-			for _, p := range c.peers {
-				if st := &p.group.Stats; st.PeerErrors.Get() != 0 || st.PeerLoads.Get() == 0 {
-					t.Fatalf("%s: PeerErrors %v, PeerLoads %v; want 0 and some", p.url, &st.PeerErrors, &st.PeerLoads)
-				}
-			}
+			checkRouting(t, c, 30)
 			owner := c.peers[0]
 			key := c.keysOwnedBy(owner, 1)[0]
 			if err := c.peers[1].group.Set(context.Background(), key, []byte("new"), time.Time{}); err != nil {
