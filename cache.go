@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 )
 
-// lruCache maps keys to values, evicting in an approximation of
+// clockCache maps keys to values, evicting in an approximation of
 // least-recently-used order and keeping count of the bytes of its keys
 // and values. Byte budgets are enforced by the Group, across its main and
 // hot caches, not here.
@@ -25,22 +25,22 @@ import (
 // Every method is safe for concurrent use. Keys arrive with their hash,
 // computed once by the caller: the high bits pick the shard, the low bits
 // the slot inside it.
-type lruCache struct {
+type clockCache struct {
 	shards []shard
 	shift  uint // the hash is shifted right by this to pick a shard
 
 	nbytes atomic.Int64 // sum of the shards' nbytes, readable without locks
 }
 
-// newLRUCache returns a cache of 1<<log2Shards shards.
-func newLRUCache(log2Shards uint) *lruCache {
-	return &lruCache{
+// newClockCache returns a cache of 1<<log2Shards shards.
+func newClockCache(log2Shards uint) *clockCache {
+	return &clockCache{
 		shards: make([]shard, 1<<log2Shards),
 		shift:  64 - log2Shards, // a shift by 64 yields 0: one shard
 	}
 }
 
-func (c *lruCache) shardFor(h uint64) *shard {
+func (c *clockCache) shardFor(h uint64) *shard {
 	return &c.shards[h>>c.shift]
 }
 
@@ -53,14 +53,14 @@ func (c *lruCache) shardFor(h uint64) *shard {
 // in its shard moves the key within the index. A caller that acts on a
 // miss in a way that must not be repeated, such as running a Getter,
 // checks again with getExact.
-func (c *lruCache) get(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
+func (c *clockCache) get(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
 	s := c.shardFor(h)
 	return c.use(s, s.lookup(key, uint32(h)), now)
 }
 
 // getExact is get under the shard's lock: it never misses a key that is
 // present.
-func (c *lruCache) getExact(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
+func (c *clockCache) getExact(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
 	s := c.shardFor(h)
 	s.mu.Lock()
 	_, e := s.find(key, uint32(h))
@@ -70,7 +70,7 @@ func (c *lruCache) getExact(key string, h uint64, now func() int64) (v ByteView,
 
 // use returns the value of e, found in s, unless e is nil or has expired
 // by now(), and marks it referenced. An expired entry is removed.
-func (c *lruCache) use(s *shard, e *entry, now func() int64) (v ByteView, expire int64, ok bool) {
+func (c *clockCache) use(s *shard, e *entry, now func() int64) (v ByteView, expire int64, ok bool) {
 	if e == nil {
 		return ByteView{}, 0, false
 	}
@@ -87,7 +87,7 @@ func (c *lruCache) use(s *shard, e *entry, now func() int64) (v ByteView, expire
 }
 
 // removeEntry removes e if it is still the entry of its key.
-func (c *lruCache) removeEntry(s *shard, e *entry) {
+func (c *clockCache) removeEntry(s *shard, e *entry) {
 	s.mu.Lock()
 	var freed int64
 	if pos := s.slotOf(e); pos >= 0 {
@@ -99,7 +99,7 @@ func (c *lruCache) removeEntry(s *shard, e *entry) {
 
 // add stores value under key, replacing any value it had, as the newest
 // entry of its shard.
-func (c *lruCache) add(key string, h uint64, value ByteView, expire int64) {
+func (c *clockCache) add(key string, h uint64, value ByteView, expire int64) {
 	s := c.shardFor(h)
 	s.mu.Lock()
 	delta := s.add(key, uint32(h), value, expire)
@@ -108,7 +108,7 @@ func (c *lruCache) add(key string, h uint64, value ByteView, expire int64) {
 }
 
 // remove deletes key and reports whether it was present.
-func (c *lruCache) remove(key string, h uint64) bool {
+func (c *clockCache) remove(key string, h uint64) bool {
 	s := c.shardFor(h)
 	s.mu.Lock()
 	pos, e := s.find(key, uint32(h))
@@ -124,7 +124,7 @@ func (c *lruCache) remove(key string, h uint64) bool {
 // removeOldest evicts the entry at the clock hand of the shard that h
 // picks or, if that one is empty, of the next shard that is not. It
 // reports whether it evicted anything.
-func (c *lruCache) removeOldest(h uint64) bool {
+func (c *clockCache) removeOldest(h uint64) bool {
 	first := int(h >> c.shift)
 	for k := range c.shards {
 		s := &c.shards[(first+k)%len(c.shards)]
@@ -140,13 +140,13 @@ func (c *lruCache) removeOldest(h uint64) bool {
 }
 
 // bytes returns the bytes of all keys and values.
-func (c *lruCache) bytes() int64 {
+func (c *clockCache) bytes() int64 {
 	return c.nbytes.Load()
 }
 
 // stats sums the shards' sizes and evictions. Gets and Hits are the
 // Group's to fill in.
-func (c *lruCache) stats() CacheStats {
+func (c *clockCache) stats() CacheStats {
 	var st CacheStats
 	for k := range c.shards {
 		s := &c.shards[k]

@@ -74,7 +74,7 @@ func (m *modelClock) removeOldest() (string, bool) {
 
 // peek returns the value of key in c without referencing it, under the
 // shard's lock.
-func peek(c *lruCache, key string, h uint64) (string, bool) {
+func peek(c *clockCache, key string, h uint64) (string, bool) {
 	s := c.shardFor(h)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,7 +95,7 @@ func TestShardMatchesModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	never := func() int64 { panic("no entry expires") }
 	for round := 0; round < 20; round++ {
-		c := newLRUCache(0)
+		c := newClockCache(0)
 		m := newModelClock()
 		keys := 1 + rng.IntN(200)
 		hash := func(key string) uint64 {
@@ -171,7 +171,7 @@ func TestShardMatchesModel(t *testing.T) {
 // without hits it evicts in insertion order, and a hit buys an entry one
 // pass of the hand.
 func TestClockSparesReferencedEntries(t *testing.T) {
-	c := newLRUCache(0)
+	c := newClockCache(0)
 	never := func() int64 { panic("no entry expires") }
 	hashes := map[string]uint64{"a": 0, "b": 1, "c": 2, "d": 3}
 	for _, k := range []string{"a", "b", "c", "d"} {
@@ -200,7 +200,7 @@ func TestClockSparesReferencedEntries(t *testing.T) {
 // TestClockEvictsEvenIfAllReferenced checks that an eviction ends when
 // every entry is referenced: the hand clears each bit once, then evicts.
 func TestClockEvictsEvenIfAllReferenced(t *testing.T) {
-	c := newLRUCache(0)
+	c := newClockCache(0)
 	never := func() int64 { panic("no entry expires") }
 	for i := range 10 {
 		c.add(fmt.Sprint(i), uint64(i), ByteView{s: "v"}, 0)
@@ -216,7 +216,7 @@ func TestClockEvictsEvenIfAllReferenced(t *testing.T) {
 
 func TestCacheExpiry(t *testing.T) {
 	for _, exact := range []bool{false, true} {
-		c := newLRUCache(0)
+		c := newClockCache(0)
 		now := int64(100)
 		get := func(key string, h uint64) (ByteView, int64, bool) {
 			clock := func() int64 { return now }
@@ -244,7 +244,7 @@ func TestCacheExpiry(t *testing.T) {
 }
 
 func TestCacheShardsSpreadAndEvictAcrossShards(t *testing.T) {
-	c := newLRUCache(3)
+	c := newClockCache(3)
 	seed := maphash.MakeSeed()
 	for i := 0; i < 100; i++ {
 		k := fmt.Sprint(i)
@@ -272,7 +272,7 @@ func TestCacheShardsSpreadAndEvictAcrossShards(t *testing.T) {
 
 // checkClock checks that each shard's clock links exactly the entries in
 // its table, both ways.
-func checkClock(t *testing.T, c *lruCache) {
+func checkClock(t *testing.T, c *clockCache) {
 	t.Helper()
 	for k := range c.shards {
 		s := &c.shards[k]
@@ -299,7 +299,7 @@ func checkClock(t *testing.T, c *lruCache) {
 // TestClockHoldsOnlyLiveEntries checks that replaced and removed entries
 // leave the clock at once, so that it keeps no value alive.
 func TestClockHoldsOnlyLiveEntries(t *testing.T) {
-	c := newLRUCache(0)
+	c := newClockCache(0)
 	c.add("stay", 0, ByteView{s: "v"}, 0)
 	for i := range 1000 {
 		k := fmt.Sprint(i)
@@ -344,7 +344,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		opsPerG  = 4000
 		homeBits = 3 // all keys hash to 8 home slots
 	)
-	c := newLRUCache(0)
+	c := newClockCache(0)
 	never := func() int64 { return 0 }
 	key := func(i int) (string, uint64) {
 		k := fmt.Sprintf("key%d", i)
@@ -439,7 +439,7 @@ func TestConcurrentEvictions(t *testing.T) {
 		readers = 4
 		opsPerG = 4000
 	)
-	c := newLRUCache(0)
+	c := newClockCache(0)
 	never := func() int64 { return 0 }
 	key := func(i int) (string, uint64) {
 		k := fmt.Sprintf("key%d", i)

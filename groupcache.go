@@ -80,8 +80,8 @@ type Group struct {
 
 	// mainCache holds the keys this process owns; hotCache holds keys
 	// owned elsewhere that are asked for often enough to copy here.
-	mainCache *lruCache
-	hotCache  *lruCache
+	mainCache *clockCache
+	hotCache  *clockCache
 
 	// lookups counts the caches' lookups; it is large, and the hit
 	// path only follows the pointer.
@@ -167,8 +167,8 @@ func (r *Registry) NewGroupOpts(name string, cacheBytes int64, getter Getter, o 
 	if cacheBytes >= 1<<20 {
 		log2Shards = 5
 	}
-	g.mainCache = newLRUCache(log2Shards)
-	g.hotCache = newLRUCache(log2Shards)
+	g.mainCache = newClockCache(log2Shards)
+	g.hotCache = newClockCache(log2Shards)
 	g.lookups = new(lookupCounts)
 	r.add(g)
 	g.registerDeferredCounters()
@@ -391,7 +391,7 @@ func (g *Group) writeCount(h uint64) *atomic.Uint64 {
 // the main cache's bytes. writesBefore is g.writes from before the value
 // was loaded: if a Set or Remove of a key of the same stripe came since, the value may be stale and
 // is not cached.
-func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c *lruCache, writesBefore uint64) {
+func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c *clockCache, writesBefore uint64) {
 	if g.cacheBytes <= 0 || entrySize(key, v) > g.cacheBytes {
 		return
 	}
@@ -404,7 +404,7 @@ func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c 
 
 // insertLocked adds key to c and evicts until the group is within its
 // budget. g.budgetMu must be held.
-func (g *Group) insertLocked(key string, h uint64, v ByteView, expire int64, c *lruCache) {
+func (g *Group) insertLocked(key string, h uint64, v ByteView, expire int64, c *clockCache) {
 	c.add(key, h, v, expire)
 	for {
 		mainBytes, hotBytes := g.mainCache.bytes(), g.hotCache.bytes()
