@@ -416,3 +416,30 @@ func TestRegistryHooksAndLookup(t *testing.T) {
 		}()
 	}
 }
+
+func TestRegistryLookupsWhileGroupsAreAdded(t *testing.T) {
+	r := NewRegistry()
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				name := fmt.Sprintf("g%d-%d", w, i)
+				g := r.NewGroup(name, 0, &countingGetter{})
+				if r.GetGroup(name) != g {
+					t.Errorf("GetGroup(%q) did not find the group just made", name)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for w := 0; w < 4; w++ {
+		for i := 0; i < 50; i++ {
+			if r.GetGroup(fmt.Sprintf("g%d-%d", w, i)) == nil {
+				t.Fatalf("group g%d-%d lost", w, i)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package groupcache
 
 import (
 	"sync"
+	"sync/atomic"
 )
 
 // A Registry is a set of uniquely named groups together with the hooks and
@@ -15,11 +16,14 @@ import (
 // The zero value is not usable; call NewRegistry. A Registry is safe for
 // concurrent use.
 type Registry struct {
-	mu     sync.RWMutex
-	groups map[string]*Group // guarded by mu
+	mu sync.RWMutex // serializes additions; guards the hooks below
 
-	// The registration hooks are set once, before groups are made, and
-	// read under mu.
+	// groups is replaced whole, under mu, when a group is added, so
+	// that GetGroup, which every request from a peer makes, takes no
+	// lock. Groups are few and made at start-up.
+	groups atomic.Pointer[map[string]*Group]
+
+	// The registration hooks are set once, before groups are made.
 	pickPeers    func(groupName string) PeerPicker
 	newGroupHook func(*Group)
 	serverStart  func()
@@ -34,7 +38,9 @@ var DefaultRegistry = NewRegistry()
 // NewRegistry returns an empty Registry with no peers: until a peer
 // picker is registered, every group loads all its keys locally.
 func NewRegistry() *Registry {
-	return &Registry{groups: make(map[string]*Group)}
+	r := &Registry{}
+	r.groups.Store(&map[string]*Group{})
+	return r
 }
 
 // GetGroup returns the named group previously created with NewGroup, or
@@ -43,10 +49,7 @@ func GetGroup(name string) *Group { return DefaultRegistry.GetGroup(name) }
 
 // GetGroup returns the named group of r, or nil if there's no such group.
 func (r *Registry) GetGroup(name string) *Group {
-	r.mu.RLock()
-	g := r.groups[name]
-	r.mu.RUnlock()
-	return g
+	return (*r.groups.Load())[name]
 }
 
 // RegisterNewGroupHook registers a hook that is run each time a group is
@@ -138,11 +141,17 @@ func (r *Registry) add(g *Group) {
 		}
 	})
 	r.mu.Lock()
-	if _, dup := r.groups[g.name]; dup {
+	old := *r.groups.Load()
+	if _, dup := old[g.name]; dup {
 		r.mu.Unlock()
 		panic("groupcache: duplicate registration of group " + g.name)
 	}
-	r.groups[g.name] = g
+	groups := make(map[string]*Group, len(old)+1)
+	for name, other := range old {
+		groups[name] = other
+	}
+	groups[g.name] = g
+	r.groups.Store(&groups)
 	hook := r.newGroupHook
 	r.mu.Unlock()
 	if hook != nil {
