@@ -388,9 +388,9 @@ func (g *Group) writeCount(h uint64) *atomic.Uint64 {
 
 // populateCache adds key to c and evicts until the group is within its
 // budget, taking from the hot cache while it holds more than an eighth of
-// the main cache's bytes. writesBefore is g.writes from before the value
-// was loaded: if a Set or Remove of a key of the same stripe came since, the value may be stale and
-// is not cached.
+// the main cache's bytes. writesBefore is the key's write count from
+// before the value was loaded: if a Set or Remove of a key of the same
+// stripe came since, the value may be stale and is not cached.
 func (g *Group) populateCache(key string, h uint64, v ByteView, expire int64, c *clockCache, writesBefore uint64) {
 	if g.cacheBytes <= 0 || entrySize(key, v) > g.cacheBytes {
 		return

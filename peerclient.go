@@ -93,13 +93,9 @@ func (c *peerClient) roundTrip(ctx context.Context, deadline time.Time, req *pee
 		}
 		if err != nil {
 			// A deadline the caller set surfaces from the
-			// connection as a timeout, maybe just before the
-			// context itself notices: report it as the context's.
-			if ctxErr := ctx.Err(); ctxErr != nil {
+			// connection as a timeout: report it as the context's.
+			if ctxErr := callerGaveUp(ctx); ctxErr != nil {
 				return ctxErr
-			}
-			if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
-				return context.DeadlineExceeded
 			}
 		}
 		if err != nil && reused && !sent && attempt == 0 {
