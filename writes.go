@@ -39,6 +39,16 @@ var (
 	// or the group's PeerPicker, cannot take writes: for example a peer
 	// running golang/groupcache, which knows only Get.
 	ErrWritesUnsupported = errors.New("groupcache: peer does not support Set and Remove")
+
+	// ErrWritesRefused is returned by Set and Remove when a peer of this
+	// package refuses writes because its pool neither authenticates
+	// peers with a Secret nor opts in to unsigned writes.
+	ErrWritesRefused = errors.New("groupcache: peer refuses unauthenticated writes")
+
+	// ErrValueTooLarge is returned by Set when the value is larger than
+	// the pool's MaxValueBytes, which no peer could then fetch, whether
+	// the limit is found here or reported by the owner.
+	ErrValueTooLarge = errors.New("groupcache: value larger than MaxValueBytes")
 )
 
 // A PeerError reports a peer that a Set or Remove could not reach or that
