@@ -468,6 +468,29 @@ var protobufContentType = []string{"application/x-protobuf"}
 // binaryVarintLen is the longest encoding of a varint.
 const binaryVarintLen = 10
 
+// requestPath returns the escaped group and key of a request to a peer, as
+// they follow the base path.
+func requestPath(group, key string) string {
+	return escapePathSegment(group) + "/" + escapePathSegment(key)
+}
+
+// escapePathSegment is escapeSegment, except that it also escapes the dots
+// of a segment that is exactly "." or "..". A ServeMux, which is how
+// NewHTTPPool serves the pool, would otherwise clean such a segment out of
+// the path and answer with a redirect. Every server, golang/groupcache's
+// included, decodes "%2E" back to a dot. Dots anywhere else stay as they
+// are, so that the path of every other key is the one earlier versions of
+// this package sent.
+func escapePathSegment(s string) string {
+	switch s {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return escapeSegment(s)
+}
+
 // escapeSegment escapes s for a path segment, leaving only unreserved
 // characters unescaped. Both url.PathUnescape (golang/groupcache's server,
 // through net/http) and url.QueryUnescape (this package's server) decode

@@ -150,7 +150,7 @@ func (h *httpGetter) statusError(status int) error {
 // the pool's own client unless the user gave a Transport; any other goes
 // through net/http.
 func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte, handle responseHandler) error {
-	escaped := escapeSegment(group) + "/" + escapeSegment(key)
+	escaped := requestPath(group, key)
 	if h.client != nil && h.pool.Transport == nil {
 		return h.sendDirect(ctx, method, h.path+escaped, body, handle)
 	}
