@@ -37,6 +37,13 @@ type endpoint struct {
 
 func startEndpoint(t *testing.T, opts HTTPPoolOptions) *endpoint {
 	t.Helper()
+	return startEndpointWith(t, opts, nil)
+}
+
+// startEndpointWith is startEndpoint with the pool served by the handler
+// that serve returns; a nil serve makes the pool the whole handler.
+func startEndpointWith(t *testing.T, opts HTTPPoolOptions, serve func(*HTTPPool) http.Handler) *endpoint {
+	t.Helper()
 	ep := &endpoint{}
 	reg := NewRegistry()
 	ep.group = reg.NewGroup("g", 1<<20, GetterFunc(func(_ context.Context, key string, dest Sink) error {
@@ -51,6 +58,9 @@ func startEndpoint(t *testing.T, opts HTTPPoolOptions) *endpoint {
 	ep.addr = srv.Listener.Addr().String()
 	ep.pool = NewHTTPPoolOpts("http://"+ep.addr, &opts)
 	srv.Config.Handler = ep.pool
+	if serve != nil {
+		srv.Config.Handler = serve(ep.pool)
+	}
 	srv.Listener = countingListener{srv.Listener, &ep.read}
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -299,17 +299,26 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	bodySum, status := p.authenticate(r, time.Now())
+	if len(p.opts.Secret) > 0 && !signed(r) {
+		w.Header().Set("WWW-Authenticate", authScheme)
+		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+		return
+	}
+	name, key, status := p.parsePath(r)
 	if status != http.StatusOK {
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", authScheme)
-		}
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	group, key, status := p.parsePath(r)
+	// The signature covers the group and the key, not the path, which
+	// depends on where the handler is mounted.
+	bodySum, status := p.authenticate(r, name, key, time.Now())
 	if status != http.StatusOK {
 		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	group := p.registry.GetGroup(name)
+	if group == nil {
+		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
 		return
 	}
 	switch r.Method {
@@ -401,36 +410,32 @@ func (p *HTTPPool) ListPeers() []ProtoGetter {
 	return peers
 }
 
-// parsePath splits the escaped request path into its group and key. It
-// reads the path as sent, not as net/http decoded it, so that an escaped
-// "/" stays inside the key. It undoes query escaping, which decodes both
-// the strict escaping of this package's client and golang/groupcache's
-// url.QueryEscape, where "+" stands for a space.
-func (p *HTTPPool) parsePath(r *http.Request) (*Group, string, int) {
+// parsePath splits the escaped request path into its group name and key.
+// It reads the path as sent, not as net/http decoded it, so that an
+// escaped "/" stays inside the key. It undoes query escaping, which
+// decodes both the strict escaping of this package's client and
+// golang/groupcache's url.QueryEscape, where "+" stands for a space.
+func (p *HTTPPool) parsePath(r *http.Request) (group, key string, status int) {
 	path := r.URL.EscapedPath()
 	if !strings.HasPrefix(path, p.opts.BasePath) {
-		return nil, "", http.StatusNotFound
+		return "", "", http.StatusNotFound
 	}
 	rest := path[len(p.opts.BasePath):]
 	// An escaped byte takes three; anything longer cannot be valid.
 	if len(rest) > 3*(p.opts.MaxKeyBytes+maxGroupNameBytes)+1 {
-		return nil, "", http.StatusRequestURITooLong
+		return "", "", http.StatusRequestURITooLong
 	}
 	escGroup, escKey, ok := strings.Cut(rest, "/")
 	if !ok {
-		return nil, "", http.StatusBadRequest
+		return "", "", http.StatusBadRequest
 	}
-	name, err1 := url.QueryUnescape(escGroup)
+	group, err1 := url.QueryUnescape(escGroup)
 	key, err2 := url.QueryUnescape(escKey)
 	if err1 != nil || err2 != nil {
-		return nil, "", http.StatusBadRequest
+		return "", "", http.StatusBadRequest
 	}
 	if len(key) > p.opts.MaxKeyBytes {
-		return nil, "", http.StatusRequestURITooLong
-	}
-	group := p.registry.GetGroup(name)
-	if group == nil {
-		return nil, "", http.StatusNotFound
+		return "", "", http.StatusRequestURITooLong
 	}
 	return group, key, http.StatusOK
 }
