@@ -45,7 +45,9 @@ func TestIntruderPoolIsRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
 			c := startCluster(t, 2, 1<<20, &HTTPPoolOptions{Secret: testSecret}, nil)
-			intruder := startCluster(t, 1, 1<<20, &HTTPPoolOptions{Secret: tc.secret, PeerTimeout: 5 * time.Second}, nil).peers[0]
+			// Allowing unsigned writes makes an intruder without a
+			// Secret send its Set, for the cluster to refuse.
+			intruder := startCluster(t, 1, 1<<20, &HTTPPoolOptions{Secret: tc.secret, AllowUnsignedWrites: true, PeerTimeout: 5 * time.Second}, nil).peers[0]
 			intruder.pool.Set(c.peers[0].url, c.peers[1].url)
 			for i := 0; i < 5; i++ {
 				k := fmt.Sprintf("key-%d", i)

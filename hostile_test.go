@@ -218,10 +218,10 @@ func TestEndpointDoesNotReadUnneededBodies(t *testing.T) {
 	// the head; the clients offer 64 MiB or more.
 	const offered = 64 << 20
 	const maxRead = 1 << 20
-	small := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10})
+	small := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10, AllowUnsignedWrites: true})
 	// With the default MaxValueBytes of 4 MiB, a PUT that reads its
 	// body before judging its length reads more than maxRead.
-	dflt := startEndpoint(t, HTTPPoolOptions{})
+	dflt := startEndpoint(t, HTTPPoolOptions{AllowUnsignedWrites: true})
 	sized := func(method string) string {
 		return fmt.Sprintf("%s /_groupcache/g/body-%s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", method, method, offered)
 	}
@@ -266,7 +266,7 @@ func TestEndpointDoesNotReadUnneededBodies(t *testing.T) {
 }
 
 func TestEndpointRefusesBadWrites(t *testing.T) {
-	ep := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10})
+	ep := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10, AllowUnsignedWrites: true})
 	put := func(target string, body []byte) int {
 		return exchange(t, ep.addr, fmt.Sprintf("PUT %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", target, len(body)), strings.NewReader(string(body)))
 	}

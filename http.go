@@ -123,6 +123,17 @@ type HTTPPoolOptions struct {
 	// which takes TLS. Peers running golang/groupcache cannot sign, and
 	// so cannot ask a pool with a Secret for keys.
 	Secret []byte
+
+	// AllowUnsignedWrites, if true, lets a pool without a Secret take
+	// writes: it serves PUT and DELETE from anyone who can reach it, and
+	// sends Set and Remove to peers. Without it, such a pool serves only
+	// reads, as golang/groupcache does: it refuses PUT and DELETE with
+	// 403 Forbidden, and Group.Set and Group.Remove fail with
+	// ErrWritesRefused for every remote peer without asking it. Set it
+	// on every peer of a cluster whose endpoint only peers can reach,
+	// for example one behind mutual TLS. A pool with a Secret takes
+	// signed writes whatever its value.
+	AllowUnsignedWrites bool
 }
 
 // NewHTTPPool initializes an HTTP pool of peers, and registers itself as a
@@ -297,6 +308,11 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Allow", "GET, PUT, DELETE")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.Method != http.MethodGet && len(p.opts.Secret) == 0 && !p.opts.AllowUnsignedWrites {
+		// The body tells the caller why, as ErrWritesRefused.
+		http.Error(w, ErrWritesRefused.Error(), http.StatusForbidden)
 		return
 	}
 	if len(p.opts.Secret) > 0 && !signed(r) {

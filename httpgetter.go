@@ -63,7 +63,7 @@ type responseHandler func(status int, contentLength int64, body io.Reader) error
 // Get implements ProtoGetter.
 func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
 	return h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil, func(status int, contentLength int64, body io.Reader) error {
-		if status == http.StatusNotFound && isNotFoundBody(body) {
+		if status == http.StatusNotFound && isErrorBody(body, ErrNotFound) {
 			return ErrNotFound
 		}
 		if status != http.StatusOK {
@@ -128,15 +128,28 @@ func (h *httpGetter) Remove(ctx context.Context, in *pb.GetRequest) error {
 // write sends a PUT or DELETE and checks for the 204 that only this
 // package's server sends: golang/groupcache's server answers every method
 // as a GET, with 200, and must not be taken to have stored anything.
+//
+// A pool that would refuse unsigned writes itself does not send them:
+// peers are configured alike, so the peer would refuse them too, and a
+// pool that does not take writes should not make them.
 func (h *httpGetter) write(ctx context.Context, method, group, key string, body []byte) error {
+	if len(h.pool.opts.Secret) == 0 && !h.pool.opts.AllowUnsignedWrites {
+		return ErrWritesRefused
+	}
 	return h.send(ctx, method, group, key, body, func(status int, _ int64, body io.Reader) error {
-		drainSmall(body)
 		switch status {
 		case http.StatusNoContent:
+			drainSmall(body)
 			return nil
 		case http.StatusOK:
+			drainSmall(body)
 			return ErrWritesUnsupported
+		case http.StatusForbidden:
+			if isErrorBody(body, ErrWritesRefused) {
+				return ErrWritesRefused
+			}
 		}
+		drainSmall(body)
 		return h.statusError(status)
 	})
 }
@@ -208,11 +221,11 @@ func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []by
 	return handle(res.StatusCode, res.ContentLength, res.Body)
 }
 
-// isNotFoundBody reports whether a 404's body is the one a server of this
-// package sends for a key its Getter did not find (see ErrNotFound).
-func isNotFoundBody(body io.Reader) bool {
-	want := ErrNotFound.Error() + "\n" // as http.Error writes it
-	var buf [64]byte
+// isErrorBody reports whether an error response's body is the one a
+// server of this package sends for err, whose message must be short.
+func isErrorBody(body io.Reader, err error) bool {
+	want := err.Error() + "\n" // as http.Error writes it
+	var buf [128]byte
 	n, _ := io.ReadFull(body, buf[:len(want)+1])
 	return string(buf[:n]) == want
 }
