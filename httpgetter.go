@@ -111,8 +111,13 @@ func (h *httpGetter) decodeGetResponse(contentLength int64, body io.Reader, out 
 	return nil
 }
 
-// Set implements PeerWriter with a PUT of the encoded request.
+// Set implements PeerWriter with a PUT of the encoded request. A value
+// over the pool's MaxValueBytes is not sent: peers are configured alike,
+// so the owner would refuse it.
 func (h *httpGetter) Set(ctx context.Context, in *pb.SetRequest) error {
+	if int64(len(in.Value)) > h.pool.opts.MaxValueBytes {
+		return ErrValueTooLarge
+	}
 	body, err := proto.Marshal(in)
 	if err != nil {
 		return err
@@ -148,6 +153,11 @@ func (h *httpGetter) write(ctx context.Context, method, group, key string, body 
 			if isErrorBody(body, ErrWritesRefused) {
 				return ErrWritesRefused
 			}
+		case http.StatusRequestEntityTooLarge:
+			// The owner's MaxValueBytes is smaller than this
+			// pool's, which Set checked.
+			drainSmall(body)
+			return ErrValueTooLarge
 		}
 		drainSmall(body)
 		return h.statusError(status)

@@ -44,7 +44,7 @@ func TestUnsignedWritesAreRefusedUnlessAllowed(t *testing.T) {
 
 	t.Run("caller gets ErrWritesRefused from the peer", func(t *testing.T) {
 		ep := startEndpoint(t, HTTPPoolOptions{})
-		client := newClientOf(t, ep, HTTPPoolOptions{AllowUnsignedWrites: true})
+		client, _ := newClientOf(t, ep, HTTPPoolOptions{AllowUnsignedWrites: true})
 		checkRefused(t, "Set", client.Set(ctx, "k", []byte("forged"), time.Time{}), ep)
 		checkRefused(t, "Remove", client.Remove(ctx, "k"), ep)
 		if st := ep.group.CacheStats(MainCache); st.Items != 0 {
@@ -55,7 +55,7 @@ func TestUnsignedWritesAreRefusedUnlessAllowed(t *testing.T) {
 	t.Run("caller without Secret or opt-in fails fast", func(t *testing.T) {
 		// The endpoint would take the write: the caller must not send it.
 		ep := startEndpoint(t, HTTPPoolOptions{AllowUnsignedWrites: true})
-		client := newClientOf(t, ep, HTTPPoolOptions{})
+		client, _ := newClientOf(t, ep, HTTPPoolOptions{})
 		read := ep.read.Load()
 		checkRefused(t, "Set", client.Set(ctx, "k", []byte("x"), time.Time{}), ep)
 		checkRefused(t, "Remove", client.Remove(ctx, "k"), ep)
@@ -81,9 +81,9 @@ func TestUnsignedWritesAreRefusedUnlessAllowed(t *testing.T) {
 	})
 }
 
-// newClientOf returns a group "g" whose pool, made with opts, has ep as
-// its only peer, so that ep owns every key.
-func newClientOf(t *testing.T, ep *endpoint, opts HTTPPoolOptions) *Group {
+// newClientOf returns a group "g" and its pool, made with opts, whose
+// only peer is ep, so that ep owns every key.
+func newClientOf(t *testing.T, ep *endpoint, opts HTTPPoolOptions) (*Group, *HTTPPool) {
 	t.Helper()
 	opts.Registry = NewRegistry()
 	g := opts.Registry.NewGroup("g", 1<<20, GetterFunc(func(_ context.Context, key string, dest Sink) error {
@@ -92,7 +92,7 @@ func newClientOf(t *testing.T, ep *endpoint, opts HTTPPoolOptions) *Group {
 	pool := NewHTTPPoolOpts("http://client", &opts)
 	t.Cleanup(pool.CloseIdleConnections)
 	pool.Set("http://" + ep.addr)
-	return g
+	return g, pool
 }
 
 // checkRefused checks that err is a *PeerError naming ep and wrapping
