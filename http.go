@@ -117,9 +117,12 @@ type HTTPPoolOptions struct {
 	// Secret, if not empty, turns on request authentication: the pool
 	// signs every request it sends to a peer with it, and refuses every
 	// request it receives that is not signed with it (see auth.go for
-	// the scheme). All peers must have the same Secret. It guards the
-	// endpoint against anyone who can reach it but does not know the
-	// secret; it does not hide keys and values from an eavesdropper,
+	// the scheme). All peers must have the same Secret. The signature
+	// covers the group and the key, not the path, so peers may mount
+	// the pool under different prefixes (http.StripPrefix) as long as
+	// requests reach it. It guards the endpoint against anyone who can
+	// reach it but does not know the secret, and lets the pool take
+	// writes; it does not hide keys and values from an eavesdropper,
 	// which takes TLS. Peers running golang/groupcache cannot sign, and
 	// so cannot ask a pool with a Secret for keys.
 	Secret []byte
@@ -284,7 +287,9 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 }
 
 // ServeHTTP answers a peer's request for a key of one of the pool's
-// groups. The path is BasePath + group + "/" + key, both escaped.
+// groups. The path is BasePath + group + "/" + key, both escaped; the
+// pool's client also escapes the dots of a group or key that is "." or
+// "..", which a ServeMux would otherwise clean out of the path.
 //
 //   - GET loads the key and answers with an encoded GetResponse, as
 //     golang/groupcache does. A request from a peer is always loaded
@@ -295,13 +300,16 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 //   - DELETE drops the key from both caches (Group.Remove) and answers
 //     204 No Content.
 //
-// Bad requests are refused before any group sees them and before their
-// body is read: another method with 405, when the pool has a Secret a
-// request without a signature with 401 and one with a wrong or stale
-// signature with 403, a malformed path or escaping with 400, a key longer
-// than MaxKeyBytes with 414, an unknown group with 404, and a PUT body
-// longer than MaxValueBytes allows with 413 (or 400 if it is malformed).
-// The body of a GET or DELETE is never read.
+// PUT and DELETE are served only by a pool with a Secret or with
+// AllowUnsignedWrites. Bad requests are refused before any group sees
+// them and before their body is read: another method with 405, a write to
+// a pool that takes none with 403 and ErrWritesRefused's message, when
+// the pool has a Secret a request without a signature with 401, a path
+// outside BasePath with 404, a malformed path or escaping with 400, a key
+// longer than MaxKeyBytes with 414, a wrong or stale signature with 403,
+// an unknown group with 404, and a PUT body longer than MaxValueBytes
+// allows with 413 (or 400 if it is malformed). The body of a GET or
+// DELETE is never read.
 func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
