@@ -169,11 +169,12 @@ func (c *peerClient) exchange(ctx context.Context, pc *peerConn, deadline time.T
 			}
 		}()
 	}
-	res, keepAlive, err := (*peerResponse)(nil), false, c.writeRequest(pc.bw, req)
-	if err != nil && req.body == nil {
-		return false, false, err
-	}
-	if err != nil {
+	var res *peerResponse
+	keepAlive := false
+	if err := c.writeRequest(pc.bw, req); err != nil {
+		if req.body == nil {
+			return false, false, err
+		}
 		// A peer may answer before it has read the whole body, as one
 		// refusing a PUT too large for it does, and then close the
 		// connection under the body: its answer, if it came, says more
@@ -182,7 +183,6 @@ func (c *peerClient) exchange(ctx context.Context, pc *peerConn, deadline time.T
 		if res, _, rerr = readResponseHead(pc.br); rerr != nil {
 			return false, false, err
 		}
-		keepAlive = false
 	} else if res, keepAlive, err = readResponseHead(pc.br); err != nil {
 		// Nothing came back: on a reused connection, the peer most
 		// likely closed it before it saw the request.
