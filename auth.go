@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,17 +22,23 @@ import (
 //
 // where the string to sign is
 //
-//	"groupcache-hmac-sha256\n" + method + "\n" + escaped path + "\n" +
+//	"groupcache-hmac-sha256\n" + method + "\n" + group + "/" + key + "\n" +
 //	timestamp + "\n" + hex SHA-256 of the body
 //
-// (the body of a GET or DELETE counts as empty). The server checks the
-// signature, in constant time, and the timestamp before it reads the body
-// or looks at the path, and checks the body against its signed hash once
-// it has read it. A signature binds the method, group, key, time and
-// value, so it cannot be moved to another request; it can be replayed
-// unchanged within MaxSignatureSkew, which for this protocol means
-// fetching or storing the same value again. TLS keeps requests from
-// being captured in the first place.
+// with the group and the key each escaped canonically: every byte but
+// ASCII letters, digits and "-._~" as "%" and two upper-case hex digits
+// (the body of a GET or DELETE counts as empty). The signature covers the
+// group and the key rather than the path, so that it holds wherever the
+// pool is mounted: behind http.StripPrefix, or with a base path that the
+// client splits differently between the peer's URL and its BasePath.
+//
+// The server checks the signature, in constant time, and the timestamp
+// before it looks the group up or reads the body, and checks the body
+// against its signed hash once it has read it. A signature binds the
+// method, group, key, time and value, so it cannot be moved to another
+// request; it can be replayed unchanged within MaxSignatureSkew, which for
+// this protocol means fetching or storing the same value again. TLS keeps
+// requests from being captured in the first place.
 
 // MaxSignatureSkew is how far the timestamp of a signed request may lie
 // from the receiving peer's clock, in either direction, for the request
@@ -49,8 +57,9 @@ const (
 var emptyBodySum = sha256.Sum256(nil)
 
 // signHeaders returns the authentication headers, as name and value
-// pairs, for a request of method to the escaped path with body, sent at
-// now.
+// pairs, for a request of method to path with body, sent at now. path is
+// the request's escaped path, which ends with the group and the key as
+// requestPath escapes them.
 func signHeaders(secret []byte, method, path string, body []byte, now time.Time) [][2]string {
 	ts := strconv.FormatInt(now.Unix(), 10)
 	sum := emptyBodySum
@@ -61,16 +70,38 @@ func signHeaders(secret []byte, method, path string, body []byte, now time.Time)
 	}
 	h = append(h,
 		[2]string{headerTimestamp, ts},
-		[2]string{headerSignature, hex.EncodeToString(signature(secret, method, path, ts, sum[:]))})
+		[2]string{headerSignature, hex.EncodeToString(signature(secret, method, resourceOfPath(path), ts, sum[:]))})
 	return h
 }
 
-func signature(secret []byte, method, path, ts string, bodySum []byte) []byte {
+// signedResource is the canonical form of a group and a key in the string
+// to sign.
+func signedResource(group, key string) string {
+	return escapeSegment(group) + "/" + escapeSegment(key)
+}
+
+// resourceOfPath returns the signedResource of the group and the key that
+// end a request path made with requestPath, whose escaping may differ from
+// the canonical one.
+func resourceOfPath(path string) string {
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 {
+		return path // no peer accepts it; requestPath never makes it
+	}
+	group, err1 := url.PathUnescape(path[strings.LastIndexByte(path[:i], '/')+1 : i])
+	key, err2 := url.PathUnescape(path[i+1:])
+	if err1 != nil || err2 != nil {
+		return path
+	}
+	return signedResource(group, key)
+}
+
+func signature(secret []byte, method, resource, ts string, bodySum []byte) []byte {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(authPrefix))
 	mac.Write([]byte(method))
 	mac.Write([]byte{'\n'})
-	mac.Write([]byte(path))
+	mac.Write([]byte(resource))
 	mac.Write([]byte{'\n'})
 	mac.Write([]byte(ts))
 	mac.Write([]byte{'\n'})
@@ -80,12 +111,18 @@ func signature(secret []byte, method, path, ts string, bodySum []byte) []byte {
 	return mac.Sum(nil)
 }
 
-// authenticate checks r's signature at time now. It returns
-// http.StatusOK if the pool has no Secret or the signature is good,
-// http.StatusUnauthorized if r carries none, and http.StatusForbidden if
-// it is wrong, malformed or outside MaxSignatureSkew. For a good PUT it
-// also returns the SHA-256 its body must have; the body is not read.
-func (p *HTTPPool) authenticate(r *http.Request, now time.Time) (bodySum []byte, status int) {
+// signed reports whether r carries a signature, good or not.
+func signed(r *http.Request) bool {
+	return r.Header.Get(headerTimestamp) != "" && r.Header.Get(headerSignature) != ""
+}
+
+// authenticate checks r's signature, for the group and key its path
+// names, at time now. It returns http.StatusOK if the pool has no Secret
+// or the signature is good, http.StatusUnauthorized if r carries none, and
+// http.StatusForbidden if it is wrong, malformed or outside
+// MaxSignatureSkew. For a good PUT it also returns the SHA-256 its body
+// must have; the body is not read.
+func (p *HTTPPool) authenticate(r *http.Request, group, key string, now time.Time) (bodySum []byte, status int) {
 	secret := p.opts.Secret
 	if len(secret) == 0 {
 		return nil, http.StatusOK
@@ -110,7 +147,7 @@ func (p *HTTPPool) authenticate(r *http.Request, now time.Time) (bodySum []byte,
 			return nil, http.StatusForbidden
 		}
 	}
-	if !hmac.Equal(sig, signature(secret, r.Method, r.URL.EscapedPath(), ts, sum)) {
+	if !hmac.Equal(sig, signature(secret, r.Method, signedResource(group, key), ts, sum)) {
 		return nil, http.StatusForbidden
 	}
 	if r.Method != http.MethodPut {

@@ -45,7 +45,9 @@ func TestIntruderPoolIsRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
 			c := startCluster(t, 2, 1<<20, &HTTPPoolOptions{Secret: testSecret}, nil)
-			intruder := startCluster(t, 1, 1<<20, &HTTPPoolOptions{Secret: tc.secret, PeerTimeout: 5 * time.Second}, nil).peers[0]
+			// Allowing unsigned writes makes an intruder without a
+			// Secret send its Set, for the cluster to refuse.
+			intruder := startCluster(t, 1, 1<<20, &HTTPPoolOptions{Secret: tc.secret, AllowUnsignedWrites: true, PeerTimeout: 5 * time.Second}, nil).peers[0]
 			intruder.pool.Set(c.peers[0].url, c.peers[1].url)
 			for i := 0; i < 5; i++ {
 				k := fmt.Sprintf("key-%d", i)
@@ -121,6 +123,7 @@ func TestBadSignaturesAreRefusedBeforeAnyWork(t *testing.T) {
 		{"signed too long ago", signedHead("GET", path, testSecret, nil, now.Add(-MaxSignatureSkew-2*time.Second), -1, nil), nil, 403},
 		{"signed in the future", signedHead("GET", path, testSecret, nil, now.Add(MaxSignatureSkew+2*time.Second), -1, nil), nil, 403},
 		{"signed for another key", strings.Replace(signedHead("GET", "/_groupcache/g/other", testSecret, nil, now, -1, nil), "/_groupcache/g/other", path, 1), nil, 403},
+		{"signed for a group and key that end a longer path", strings.Replace(signedHead("GET", path, testSecret, nil, now, -1, nil), path, "/_groupcache/g/g/k", 1), nil, 403},
 		{"signature of a GET on a DELETE", strings.Replace(signedHead("GET", path, testSecret, nil, now, -1, nil), "GET", "DELETE", 1), nil, 403},
 		{"timestamp changed", signedHead("GET", path, testSecret, nil, now, -1, func(h http.Header) {
 			h.Set(headerTimestamp, fmt.Sprint(now.Unix()+1))
@@ -231,7 +234,7 @@ func TestReplayOutsideSkewIsRefused(t *testing.T) {
 		{MaxSignatureSkew + 2*time.Second, http.StatusForbidden},
 		{time.Hour, http.StatusForbidden},
 	} {
-		if _, got := ep.pool.authenticate(captured, sent.Add(tc.arrival)); got != tc.want {
+		if _, got := ep.pool.authenticate(captured, "g", "k", sent.Add(tc.arrival)); got != tc.want {
 			t.Errorf("replayed %v later: status %d; want %d", tc.arrival, got, tc.want)
 		}
 	}

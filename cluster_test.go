@@ -3,6 +3,7 @@ package groupcache
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -41,6 +42,20 @@ func startCluster(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, 
 // startClusterOpts is startCluster with group options.
 func startClusterOpts(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, gopts *GroupOptions, load func(ctx context.Context, peer, key string, dest Sink) error) *testCluster {
 	t.Helper()
+	return startClusterMounted(t, n, cacheBytes, opts, gopts, nil, load)
+}
+
+// A mount serves a peer's pool as part of a larger handler, such as a
+// ServeMux.
+type mount struct {
+	prefix  string                       // the path of the peers' base URLs
+	handler func(*HTTPPool) http.Handler // the whole handler of a peer
+}
+
+// startClusterMounted is startClusterOpts with each pool served as m
+// says; a nil m makes the pool the whole handler.
+func startClusterMounted(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, gopts *GroupOptions, m *mount, load func(ctx context.Context, peer, key string, dest Sink) error) *testCluster {
+	t.Helper()
 	c := &testCluster{loads: make(map[string][]string)}
 	urls := make([]string, n)
 	for i := 0; i < n; i++ {
@@ -54,8 +69,14 @@ func startClusterOpts(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptio
 		// server listens and before it serves.
 		p.server = httptest.NewUnstartedServer(nil)
 		p.url = "http://" + p.server.Listener.Addr().String()
+		if m != nil {
+			p.url += m.prefix
+		}
 		p.pool = NewHTTPPoolOpts(p.url, &o)
 		p.server.Config.Handler = p.pool
+		if m != nil {
+			p.server.Config.Handler = m.handler(p.pool)
+		}
 		p.server.Start()
 		urls[i] = p.url
 		url := p.url

@@ -24,10 +24,12 @@ import (
 // test in every go test run; .ci/run also fuzzes each for a few seconds.
 
 // FuzzServeHTTP sends arbitrary requests, as net/http would parse them,
-// to a pool's handler, with and without a Secret. The handler must not
-// panic, must answer with one of its documented statuses, must run the
-// Getter only for a well-formed GET of a known group, must never read the
-// body of a GET or DELETE, and with a Secret must refuse everything.
+// to a pool's handler: with a Secret, without one, and without one but
+// allowing unsigned writes. The handler must not panic, must answer with
+// one of its documented statuses, must run the Getter only for a
+// well-formed GET of a known group, must never read the body of a GET or
+// DELETE, with a Secret must refuse everything, and without one must
+// refuse every write unless it allows unsigned writes.
 func FuzzServeHTTP(f *testing.F) {
 	f.Add("GET", "/_groupcache/g/k", []byte(nil))
 	f.Add("GET", "/_groupcache/g/a%2Fb+c", []byte("ignored body"))
@@ -41,12 +43,12 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("GET", "http://h/_groupcache/%67/k", []byte(nil))
 	f.Fuzz(func(t *testing.T, method, target string, body []byte) {
 		raw := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", method, target, len(body), body)
-		for _, secret := range [][]byte{nil, testSecret} {
+		for _, opts := range []HTTPPoolOptions{{Secret: testSecret}, {}, {AllowUnsignedWrites: true}} {
 			req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
 			if err != nil {
 				return // net/http answers 400 itself; no handler runs
 			}
-			checkServeHTTP(t, req, body, secret)
+			checkServeHTTP(t, req, body, opts)
 		}
 	})
 }
@@ -58,29 +60,45 @@ const (
 	fuzzMaxValue = 64
 )
 
-// checkServeHTTP serves req, whose body is rawBody, with a new pool.
-func checkServeHTTP(t *testing.T, req *http.Request, rawBody, secret []byte) {
+// checkServeHTTP serves req, whose body is rawBody, with a new pool made
+// with opts.
+func checkServeHTTP(t *testing.T, req *http.Request, rawBody []byte, opts HTTPPoolOptions) {
 	reg := NewRegistry()
 	var keys []string
 	g := reg.NewGroup("g", 1<<20, GetterFunc(func(_ context.Context, key string, dest Sink) error {
 		keys = append(keys, key)
 		return dest.SetString("v:" + key)
 	}))
-	pool := NewHTTPPoolOpts("http://self", &HTTPPoolOptions{Registry: reg, MaxKeyBytes: fuzzMaxKey, MaxValueBytes: fuzzMaxValue, Secret: secret})
+	opts.Registry, opts.MaxKeyBytes, opts.MaxValueBytes = reg, fuzzMaxKey, fuzzMaxValue
+	pool := NewHTTPPoolOpts("http://self", &opts)
 	body := &countingReader{r: req.Body}
 	req.Body = body
 	rec := httptest.NewRecorder()
 	pool.ServeHTTP(rec, req)
 	status := rec.Code
 
-	if secret != nil {
+	if opts.Secret != nil {
+		// The fuzzer cannot sign: an unsigned request gets 401; one
+		// with made-up signature headers may have its path judged
+		// before its signature is refused.
 		switch status {
-		case http.StatusUnauthorized, http.StatusForbidden, http.StatusMethodNotAllowed:
+		case http.StatusUnauthorized, http.StatusMethodNotAllowed:
+		case http.StatusForbidden, http.StatusBadRequest, http.StatusNotFound, http.StatusRequestURITooLong:
+			if !signed(req) {
+				t.Fatalf("%s %q, unsigned, to a pool with a Secret: status %d; want 401", req.Method, req.URL, status)
+			}
 		default:
 			t.Fatalf("%s %q to a pool with a Secret: status %d", req.Method, req.URL, status)
 		}
 		if len(keys) != 0 || g.CacheStats(MainCache).Items != 0 || body.n != 0 {
 			t.Fatalf("%s %q, unsigned: Getter ran for %q, %d items stored, %d body bytes read", req.Method, req.URL, keys, g.CacheStats(MainCache).Items, body.n)
+		}
+		return
+	}
+	if !opts.AllowUnsignedWrites && (req.Method == "PUT" || req.Method == "DELETE") {
+		if status != http.StatusForbidden || len(keys) != 0 || g.CacheStats(MainCache).Items != 0 || body.n != 0 {
+			t.Fatalf("%s %q, unsigned writes not allowed: status %d, Getter ran for %q, %d items stored, %d body bytes read; want 403 and nothing done",
+				req.Method, req.URL, status, keys, g.CacheStats(MainCache).Items, body.n)
 		}
 		return
 	}

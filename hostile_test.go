@@ -37,6 +37,13 @@ type endpoint struct {
 
 func startEndpoint(t *testing.T, opts HTTPPoolOptions) *endpoint {
 	t.Helper()
+	return startEndpointWith(t, opts, nil)
+}
+
+// startEndpointWith is startEndpoint with the pool served by the handler
+// that serve returns; a nil serve makes the pool the whole handler.
+func startEndpointWith(t *testing.T, opts HTTPPoolOptions, serve func(*HTTPPool) http.Handler) *endpoint {
+	t.Helper()
 	ep := &endpoint{}
 	reg := NewRegistry()
 	ep.group = reg.NewGroup("g", 1<<20, GetterFunc(func(_ context.Context, key string, dest Sink) error {
@@ -51,6 +58,9 @@ func startEndpoint(t *testing.T, opts HTTPPoolOptions) *endpoint {
 	ep.addr = srv.Listener.Addr().String()
 	ep.pool = NewHTTPPoolOpts("http://"+ep.addr, &opts)
 	srv.Config.Handler = ep.pool
+	if serve != nil {
+		srv.Config.Handler = serve(ep.pool)
+	}
 	srv.Listener = countingListener{srv.Listener, &ep.read}
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -208,10 +218,10 @@ func TestEndpointDoesNotReadUnneededBodies(t *testing.T) {
 	// the head; the clients offer 64 MiB or more.
 	const offered = 64 << 20
 	const maxRead = 1 << 20
-	small := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10})
+	small := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10, AllowUnsignedWrites: true})
 	// With the default MaxValueBytes of 4 MiB, a PUT that reads its
 	// body before judging its length reads more than maxRead.
-	dflt := startEndpoint(t, HTTPPoolOptions{})
+	dflt := startEndpoint(t, HTTPPoolOptions{AllowUnsignedWrites: true})
 	sized := func(method string) string {
 		return fmt.Sprintf("%s /_groupcache/g/body-%s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", method, method, offered)
 	}
@@ -256,7 +266,7 @@ func TestEndpointDoesNotReadUnneededBodies(t *testing.T) {
 }
 
 func TestEndpointRefusesBadWrites(t *testing.T) {
-	ep := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10})
+	ep := startEndpoint(t, HTTPPoolOptions{MaxValueBytes: 4 << 10, AllowUnsignedWrites: true})
 	put := func(target string, body []byte) int {
 		return exchange(t, ep.addr, fmt.Sprintf("PUT %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", target, len(body)), strings.NewReader(string(body)))
 	}

@@ -117,12 +117,26 @@ type HTTPPoolOptions struct {
 	// Secret, if not empty, turns on request authentication: the pool
 	// signs every request it sends to a peer with it, and refuses every
 	// request it receives that is not signed with it (see auth.go for
-	// the scheme). All peers must have the same Secret. It guards the
-	// endpoint against anyone who can reach it but does not know the
-	// secret; it does not hide keys and values from an eavesdropper,
+	// the scheme). All peers must have the same Secret. The signature
+	// covers the group and the key, not the path, so peers may mount
+	// the pool under different prefixes (http.StripPrefix) as long as
+	// requests reach it. It guards the endpoint against anyone who can
+	// reach it but does not know the secret, and lets the pool take
+	// writes; it does not hide keys and values from an eavesdropper,
 	// which takes TLS. Peers running golang/groupcache cannot sign, and
 	// so cannot ask a pool with a Secret for keys.
 	Secret []byte
+
+	// AllowUnsignedWrites, if true, lets a pool without a Secret take
+	// writes: it serves PUT and DELETE from anyone who can reach it, and
+	// sends Set and Remove to peers. Without it, such a pool serves only
+	// reads, as golang/groupcache does: it refuses PUT and DELETE with
+	// 403 Forbidden, and Group.Set and Group.Remove fail with
+	// ErrWritesRefused for every remote peer without asking it. Set it
+	// on every peer of a cluster whose endpoint only peers can reach,
+	// for example one behind mutual TLS. A pool with a Secret takes
+	// signed writes whatever its value.
+	AllowUnsignedWrites bool
 }
 
 // NewHTTPPool initializes an HTTP pool of peers, and registers itself as a
@@ -273,7 +287,9 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 }
 
 // ServeHTTP answers a peer's request for a key of one of the pool's
-// groups. The path is BasePath + group + "/" + key, both escaped.
+// groups. The path is BasePath + group + "/" + key, both escaped; the
+// pool's client also escapes the dots of a group or key that is "." or
+// "..", which a ServeMux would otherwise clean out of the path.
 //
 //   - GET loads the key and answers with an encoded GetResponse, as
 //     golang/groupcache does. A request from a peer is always loaded
@@ -284,13 +300,16 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 //   - DELETE drops the key from both caches (Group.Remove) and answers
 //     204 No Content.
 //
-// Bad requests are refused before any group sees them and before their
-// body is read: another method with 405, when the pool has a Secret a
-// request without a signature with 401 and one with a wrong or stale
-// signature with 403, a malformed path or escaping with 400, a key longer
-// than MaxKeyBytes with 414, an unknown group with 404, and a PUT body
-// longer than MaxValueBytes allows with 413 (or 400 if it is malformed).
-// The body of a GET or DELETE is never read.
+// PUT and DELETE are served only by a pool with a Secret or with
+// AllowUnsignedWrites. Bad requests are refused before any group sees
+// them and before their body is read: another method with 405, a write to
+// a pool that takes none with 403 and ErrWritesRefused's message, when
+// the pool has a Secret a request without a signature with 401, a path
+// outside BasePath with 404, a malformed path or escaping with 400, a key
+// longer than MaxKeyBytes with 414, a wrong or stale signature with 403,
+// an unknown group with 404, and a PUT body longer than MaxValueBytes
+// allows with 413 (or 400 if it is malformed). The body of a GET or
+// DELETE is never read.
 func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
@@ -299,17 +318,31 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	bodySum, status := p.authenticate(r, time.Now())
+	if r.Method != http.MethodGet && len(p.opts.Secret) == 0 && !p.opts.AllowUnsignedWrites {
+		// The body tells the caller why, as ErrWritesRefused.
+		http.Error(w, ErrWritesRefused.Error(), http.StatusForbidden)
+		return
+	}
+	if len(p.opts.Secret) > 0 && !signed(r) {
+		w.Header().Set("WWW-Authenticate", authScheme)
+		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+		return
+	}
+	name, key, status := p.parsePath(r)
 	if status != http.StatusOK {
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", authScheme)
-		}
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	group, key, status := p.parsePath(r)
+	// The signature covers the group and the key, not the path, which
+	// depends on where the handler is mounted.
+	bodySum, status := p.authenticate(r, name, key, time.Now())
 	if status != http.StatusOK {
 		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	group := p.registry.GetGroup(name)
+	if group == nil {
+		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
 		return
 	}
 	switch r.Method {
@@ -401,36 +434,32 @@ func (p *HTTPPool) ListPeers() []ProtoGetter {
 	return peers
 }
 
-// parsePath splits the escaped request path into its group and key. It
-// reads the path as sent, not as net/http decoded it, so that an escaped
-// "/" stays inside the key. It undoes query escaping, which decodes both
-// the strict escaping of this package's client and golang/groupcache's
-// url.QueryEscape, where "+" stands for a space.
-func (p *HTTPPool) parsePath(r *http.Request) (*Group, string, int) {
+// parsePath splits the escaped request path into its group name and key.
+// It reads the path as sent, not as net/http decoded it, so that an
+// escaped "/" stays inside the key. It undoes query escaping, which
+// decodes both the strict escaping of this package's client and
+// golang/groupcache's url.QueryEscape, where "+" stands for a space.
+func (p *HTTPPool) parsePath(r *http.Request) (group, key string, status int) {
 	path := r.URL.EscapedPath()
 	if !strings.HasPrefix(path, p.opts.BasePath) {
-		return nil, "", http.StatusNotFound
+		return "", "", http.StatusNotFound
 	}
 	rest := path[len(p.opts.BasePath):]
 	// An escaped byte takes three; anything longer cannot be valid.
 	if len(rest) > 3*(p.opts.MaxKeyBytes+maxGroupNameBytes)+1 {
-		return nil, "", http.StatusRequestURITooLong
+		return "", "", http.StatusRequestURITooLong
 	}
 	escGroup, escKey, ok := strings.Cut(rest, "/")
 	if !ok {
-		return nil, "", http.StatusBadRequest
+		return "", "", http.StatusBadRequest
 	}
-	name, err1 := url.QueryUnescape(escGroup)
+	group, err1 := url.QueryUnescape(escGroup)
 	key, err2 := url.QueryUnescape(escKey)
 	if err1 != nil || err2 != nil {
-		return nil, "", http.StatusBadRequest
+		return "", "", http.StatusBadRequest
 	}
 	if len(key) > p.opts.MaxKeyBytes {
-		return nil, "", http.StatusRequestURITooLong
-	}
-	group := p.registry.GetGroup(name)
-	if group == nil {
-		return nil, "", http.StatusNotFound
+		return "", "", http.StatusRequestURITooLong
 	}
 	return group, key, http.StatusOK
 }
@@ -467,6 +496,29 @@ var protobufContentType = []string{"application/x-protobuf"}
 
 // binaryVarintLen is the longest encoding of a varint.
 const binaryVarintLen = 10
+
+// requestPath returns the escaped group and key of a request to a peer, as
+// they follow the base path.
+func requestPath(group, key string) string {
+	return escapePathSegment(group) + "/" + escapePathSegment(key)
+}
+
+// escapePathSegment is escapeSegment, except that it also escapes the dots
+// of a segment that is exactly "." or "..". A ServeMux, which is how
+// NewHTTPPool serves the pool, would otherwise clean such a segment out of
+// the path and answer with a redirect. Every server, golang/groupcache's
+// included, decodes "%2E" back to a dot. Dots anywhere else stay as they
+// are, so that the path of every other key is the one earlier versions of
+// this package sent.
+func escapePathSegment(s string) string {
+	switch s {
+	case ".":
+		return "%2E"
+	case "..":
+		return "%2E%2E"
+	}
+	return escapeSegment(s)
+}
 
 // escapeSegment escapes s for a path segment, leaving only unreserved
 // characters unescaped. Both url.PathUnescape (golang/groupcache's server,

@@ -63,7 +63,7 @@ type responseHandler func(status int, contentLength int64, body io.Reader) error
 // Get implements ProtoGetter.
 func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
 	return h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil, func(status int, contentLength int64, body io.Reader) error {
-		if status == http.StatusNotFound && isNotFoundBody(body) {
+		if status == http.StatusNotFound && isErrorBody(body, ErrNotFound) {
 			return ErrNotFound
 		}
 		if status != http.StatusOK {
@@ -111,8 +111,13 @@ func (h *httpGetter) decodeGetResponse(contentLength int64, body io.Reader, out 
 	return nil
 }
 
-// Set implements PeerWriter with a PUT of the encoded request.
+// Set implements PeerWriter with a PUT of the encoded request. A value
+// over the pool's MaxValueBytes is not sent: peers are configured alike,
+// so the owner would refuse it.
 func (h *httpGetter) Set(ctx context.Context, in *pb.SetRequest) error {
+	if int64(len(in.Value)) > h.pool.opts.MaxValueBytes {
+		return ErrValueTooLarge
+	}
 	body, err := proto.Marshal(in)
 	if err != nil {
 		return err
@@ -128,15 +133,33 @@ func (h *httpGetter) Remove(ctx context.Context, in *pb.GetRequest) error {
 // write sends a PUT or DELETE and checks for the 204 that only this
 // package's server sends: golang/groupcache's server answers every method
 // as a GET, with 200, and must not be taken to have stored anything.
+//
+// A pool that would refuse unsigned writes itself does not send them:
+// peers are configured alike, so the peer would refuse them too, and a
+// pool that does not take writes should not make them.
 func (h *httpGetter) write(ctx context.Context, method, group, key string, body []byte) error {
+	if len(h.pool.opts.Secret) == 0 && !h.pool.opts.AllowUnsignedWrites {
+		return ErrWritesRefused
+	}
 	return h.send(ctx, method, group, key, body, func(status int, _ int64, body io.Reader) error {
-		drainSmall(body)
 		switch status {
 		case http.StatusNoContent:
+			drainSmall(body)
 			return nil
 		case http.StatusOK:
+			drainSmall(body)
 			return ErrWritesUnsupported
+		case http.StatusForbidden:
+			if isErrorBody(body, ErrWritesRefused) {
+				return ErrWritesRefused
+			}
+		case http.StatusRequestEntityTooLarge:
+			// The owner's MaxValueBytes is smaller than this
+			// pool's, which Set checked.
+			drainSmall(body)
+			return ErrValueTooLarge
 		}
+		drainSmall(body)
 		return h.statusError(status)
 	})
 }
@@ -150,7 +173,7 @@ func (h *httpGetter) statusError(status int) error {
 // the pool's own client unless the user gave a Transport; any other goes
 // through net/http.
 func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte, handle responseHandler) error {
-	escaped := escapeSegment(group) + "/" + escapeSegment(key)
+	escaped := requestPath(group, key)
 	if h.client != nil && h.pool.Transport == nil {
 		return h.sendDirect(ctx, method, h.path+escaped, body, handle)
 	}
@@ -208,11 +231,11 @@ func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []by
 	return handle(res.StatusCode, res.ContentLength, res.Body)
 }
 
-// isNotFoundBody reports whether a 404's body is the one a server of this
-// package sends for a key its Getter did not find (see ErrNotFound).
-func isNotFoundBody(body io.Reader) bool {
-	want := ErrNotFound.Error() + "\n" // as http.Error writes it
-	var buf [64]byte
+// isErrorBody reports whether an error response's body is the one a
+// server of this package sends for err, whose message must be short.
+func isErrorBody(body io.Reader, err error) bool {
+	want := err.Error() + "\n" // as http.Error writes it
+	var buf [128]byte
 	n, _ := io.ReadFull(body, buf[:len(want)+1])
 	return string(buf[:n]) == want
 }

@@ -169,11 +169,21 @@ func (c *peerClient) exchange(ctx context.Context, pc *peerConn, deadline time.T
 			}
 		}()
 	}
+	var res *peerResponse
+	keepAlive := false
 	if err := c.writeRequest(pc.bw, req); err != nil {
-		return false, false, err
-	}
-	res, keepAlive, err := readResponseHead(pc.br)
-	if err != nil {
+		if req.body == nil {
+			return false, false, err
+		}
+		// A peer may answer before it has read the whole body, as one
+		// refusing a PUT too large for it does, and then close the
+		// connection under the body: its answer, if it came, says more
+		// than the broken pipe.
+		var rerr error
+		if res, _, rerr = readResponseHead(pc.br); rerr != nil {
+			return false, false, err
+		}
+	} else if res, keepAlive, err = readResponseHead(pc.br); err != nil {
 		// Nothing came back: on a reused connection, the peer most
 		// likely closed it before it saw the request.
 		return false, !connGone(err), err

@@ -183,7 +183,7 @@ func (s *soak) newPeer(ln net.Listener) *soakPeer {
 	}
 	reg := NewRegistry()
 	p := &soakPeer{url: "http://" + srv.Listener.Addr().String(), server: srv}
-	p.pool = NewHTTPPoolOpts(p.url, &HTTPPoolOptions{Registry: reg, PeerTimeout: 2 * time.Second})
+	p.pool = NewHTTPPoolOpts(p.url, &HTTPPoolOptions{Registry: reg, PeerTimeout: 2 * time.Second, AllowUnsignedWrites: true})
 	p.group = reg.NewGroup("soak", s.cacheBytes, GetterFunc(func(_ context.Context, key string, dest Sink) error {
 		return dest.SetString(canonicalValue(key))
 	}))

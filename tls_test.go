@@ -146,7 +146,9 @@ func TestTLSCluster(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
-			c := startTLSCluster(t, 3, newTestPKI(t), HTTPPoolOptions{Secret: tc.secret})
+			// Mutual TLS authenticates the peers, so unsigned
+			// writes may be allowed.
+			c := startTLSCluster(t, 3, newTestPKI(t), HTTPPoolOptions{Secret: tc.secret, AllowUnsignedWrites: true})
 			checkRouting(t, c, 30)
 			owner := c.peers[0]
 			key := c.keysOwnedBy(owner, 1)[0]

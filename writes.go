@@ -40,9 +40,11 @@ var (
 	// running golang/groupcache, which knows only Get.
 	ErrWritesUnsupported = errors.New("groupcache: peer does not support Set and Remove")
 
-	// ErrWritesRefused is returned by Set and Remove when a peer of this
-	// package refuses writes because its pool neither authenticates
-	// peers with a Secret nor opts in to unsigned writes.
+	// ErrWritesRefused is returned by Set and Remove, wrapped in a
+	// *PeerError, when a peer of this package refuses writes because its
+	// pool neither authenticates peers with a Secret nor sets
+	// HTTPPoolOptions.AllowUnsignedWrites; and, without asking the peer,
+	// when this process's pool does neither.
 	ErrWritesRefused = errors.New("groupcache: peer refuses unauthenticated writes")
 
 	// ErrValueTooLarge is returned by Set when the value is larger than

@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// unsignedWrites lets the peers of a test cluster take Set and Remove
+// without a Secret.
+var unsignedWrites = &HTTPPoolOptions{AllowUnsignedWrites: true}
+
 // versionedLoad returns a Getter body whose values carry a per-key load
 // count, so a test can tell a fresh load from a stale copy.
 func versionedLoad() func(ctx context.Context, peer, key string, dest Sink) error {
@@ -118,7 +122,7 @@ func TestGetterExpiryInThePastIsNotCached(t *testing.T) {
 }
 
 func TestSetThenGetFromEveryPeer(t *testing.T) {
-	c := startCluster(t, 3, 1<<20, nil, versionedLoad())
+	c := startCluster(t, 3, 1<<20, unsignedWrites, versionedLoad())
 	owner := c.peers[0]
 	key := c.keysOwnedBy(owner, 1)[0]
 	for _, p := range c.peers[1:] {
@@ -154,7 +158,7 @@ func TestSetValueIsCopied(t *testing.T) {
 
 func TestSetWithExpiry(t *testing.T) {
 	clock := newFakeClock()
-	c := startClusterOpts(t, 3, 1<<20, nil, &GroupOptions{Now: clock.Now}, versionedLoad())
+	c := startClusterOpts(t, 3, 1<<20, unsignedWrites, &GroupOptions{Now: clock.Now}, versionedLoad())
 	owner := c.peers[0]
 	key := c.keysOwnedBy(owner, 1)[0]
 	if err := c.peers[1].group.Set(context.Background(), key, []byte("short-lived"), clock.Now().Add(time.Second)); err != nil {
@@ -174,7 +178,7 @@ func TestSetWithExpiry(t *testing.T) {
 }
 
 func TestRemoveThenGetFromEveryPeer(t *testing.T) {
-	c := startCluster(t, 3, 1<<20, nil, versionedLoad())
+	c := startCluster(t, 3, 1<<20, unsignedWrites, versionedLoad())
 	owner := c.peers[0]
 	key := c.keysOwnedBy(owner, 1)[0]
 	for _, p := range c.peers[1:] {
@@ -199,7 +203,7 @@ func TestRemoveThenGetFromEveryPeer(t *testing.T) {
 }
 
 func TestRemoveWithPeerDown(t *testing.T) {
-	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{PeerTimeout: 2 * time.Second}, versionedLoad())
+	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{PeerTimeout: 2 * time.Second, AllowUnsignedWrites: true}, versionedLoad())
 	owner, asker, down := c.peers[0], c.peers[1], c.peers[2]
 	key := c.keysOwnedBy(owner, 1)[0]
 	makeHot(t, asker, key)
@@ -218,7 +222,7 @@ func TestRemoveWithPeerDown(t *testing.T) {
 }
 
 func TestSetWithOwnerDownFails(t *testing.T) {
-	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{PeerTimeout: 2 * time.Second}, versionedLoad())
+	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{PeerTimeout: 2 * time.Second, AllowUnsignedWrites: true}, versionedLoad())
 	owner := c.peers[0]
 	key := c.keysOwnedBy(owner, 1)[0]
 	owner.server.Close()
@@ -240,7 +244,7 @@ func TestRemoveRacesInflightLoads(t *testing.T) {
 	}{{"local", 1}, {"cluster", 3}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var version atomic.Int64
-			c := startCluster(t, tc.peers, 1<<20, nil, func(_ context.Context, _, key string, dest Sink) error {
+			c := startCluster(t, tc.peers, 1<<20, unsignedWrites, func(_ context.Context, _, key string, dest Sink) error {
 				v := version.Load()
 				time.Sleep(time.Duration(v%3) * 100 * time.Microsecond) // vary the interleaving
 				return dest.SetString(fmt.Sprint(v))

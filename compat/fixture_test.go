@@ -15,6 +15,10 @@ const testGroup = "compat"
 // second load of a key always means a second trip to a Getter.
 const testCacheBytes = 64 << 20
 
+// basePath is the path under which both HTTPPools serve when
+// HTTPPoolOptions.BasePath is empty.
+const basePath = "/_groupcache/"
+
 // defaultReplicas is the number of points per peer of both HTTPPools'
 // rings when HTTPPoolOptions.Replicas is zero.
 const defaultReplicas = 50

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -17,10 +18,24 @@ type ourPeer struct {
 	loads loadLog
 }
 
-// startOurPeer starts a peer of ours on 127.0.0.1. o, which may be nil,
-// gives the pool's options; its Registry is replaced by the peer's own.
-// The peer stops when the test ends.
+// startOurPeer starts a peer of ours on 127.0.0.1, with its pool as the
+// server's whole handler. o, which may be nil, gives the pool's options;
+// its Registry is replaced by the peer's own. The peer stops when the test
+// ends.
 func startOurPeer(t testing.TB, o *groupcache.HTTPPoolOptions) *ourPeer {
+	t.Helper()
+	return startOurPeerServed(t, o, false)
+}
+
+// startOurPeerOnMux is startOurPeer with the pool served by a ServeMux, as
+// NewHTTPPool arranges; a ServeMux cleans "." and ".." segments out of
+// request paths.
+func startOurPeerOnMux(t testing.TB, o *groupcache.HTTPPoolOptions) *ourPeer {
+	t.Helper()
+	return startOurPeerServed(t, o, true)
+}
+
+func startOurPeerServed(t testing.TB, o *groupcache.HTTPPoolOptions, onMux bool) *ourPeer {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	p := &ourPeer{url: "http://" + srv.Listener.Addr().String()}
@@ -35,9 +50,12 @@ func startOurPeer(t testing.TB, o *groupcache.HTTPPoolOptions) *ourPeer {
 			p.loads.add(key)
 			return dest.SetString(valueOf(key))
 		}))
-	// The pool is the whole handler: a ServeMux would clean paths and
-	// redirect requests for keys such as "..".
 	srv.Config.Handler = p.pool
+	if onMux {
+		mux := http.NewServeMux()
+		mux.Handle(basePath, p.pool)
+		srv.Config.Handler = mux
+	}
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return p

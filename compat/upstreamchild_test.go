@@ -20,15 +20,17 @@ import (
 const upstreamPeerEnv = "GROUPCACHE_COMPAT_UPSTREAM_PEER"
 
 // controlPath prefixes the requests by which a test drives an upstream
-// peer; all other paths belong to the peer's HTTPPool.
+// peer; its HTTPPool has upstream's default base path.
 const controlPath = "/control/"
 
 // runUpstreamPeer is the main function of a child process that runs one
 // upstream peer: an HTTPPool and testGroup, built from upstream's package
-// globals, which is why each upstream peer needs a process of its own. It
-// listens on a port of 127.0.0.1 chosen by the kernel, writes its base URL
-// on a line to standard output, and exits when standard input closes, so
-// that it cannot outlive the test that started it.
+// globals, which is why each upstream peer needs a process of its own. The
+// pool is served as upstream's NewHTTPPool arranges, by
+// http.DefaultServeMux, which cleans "." and ".." segments out of request
+// paths. It listens on a port of 127.0.0.1 chosen by the kernel, writes
+// its base URL on a line to standard output, and exits when standard input
+// closes, so that it cannot outlive the test that started it.
 func runUpstreamPeer() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -36,20 +38,21 @@ func runUpstreamPeer() {
 		os.Exit(2)
 	}
 	self := "http://" + ln.Addr().String()
-	c := &upstreamControl{pool: upstream.NewHTTPPoolOpts(self, nil)}
+	c := &upstreamControl{pool: upstream.NewHTTPPool(self)}
 	c.group = upstream.NewGroup(testGroup, testCacheBytes, upstream.GetterFunc(
 		func(_ context.Context, key string, dest upstream.Sink) error {
 			c.loads.add(key)
 			return dest.SetString(valueOf(key))
 		}))
-	go http.Serve(ln, c)
+	http.Handle(controlPath, c)
+	go http.Serve(ln, nil)
 	fmt.Println(self)
 	io.Copy(io.Discard, os.Stdin)
 	os.Exit(0)
 }
 
-// upstreamControl is the HTTP handler of an upstream peer: its HTTPPool,
-// and beside it the requests a test uses to drive the peer.
+// upstreamControl answers the requests a test uses to drive an upstream
+// peer.
 type upstreamControl struct {
 	pool  *upstream.HTTPPool
 	group *upstream.Group
@@ -57,11 +60,7 @@ type upstreamControl struct {
 }
 
 func (c *upstreamControl) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	cmd, ok := strings.CutPrefix(r.URL.Path, controlPath)
-	if !ok {
-		c.pool.ServeHTTP(w, r)
-		return
-	}
+	cmd := strings.TrimPrefix(r.URL.Path, controlPath)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return

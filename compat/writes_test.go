@@ -19,7 +19,8 @@ import (
 // unsupported, not as done, and the values every peer serves must stay
 // consistent.
 func TestWritesWithUpstreamPeers(t *testing.T) {
-	ours, up := startOurPeer(t, nil), startUpstreamPeer(t)
+	// Our peer takes unsigned writes: upstream peers cannot sign.
+	ours, up := startOurPeer(t, &groupcache.HTTPPoolOptions{AllowUnsignedWrites: true}), startUpstreamPeer(t)
 	urls := []string{ours.URL(), up.URL()}
 	ours.SetPeers(t, urls...)
 	up.SetPeers(t, urls...)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"net"
 	"net/http"
@@ -43,11 +44,16 @@ func startCluster(n int, db *database) ([]*peer, error) {
 		lns = append(lns, ln)
 		urls = append(urls, "http://"+ln.Addr().String())
 	}
+	// The facade's Set and Delete reach other peers, which take writes
+	// only when signed with the secret all of them share. A real
+	// cluster reads it from its configuration.
+	secret := make([]byte, 32)
+	rand.Read(secret)
 	peers := make([]*peer, n)
 	for i, ln := range lns {
 		name := string(rune('A' + i))
 		r := groupcache.NewRegistry()
-		pool := groupcache.NewHTTPPoolOpts(urls[i], &groupcache.HTTPPoolOptions{Registry: r})
+		pool := groupcache.NewHTTPPoolOpts(urls[i], &groupcache.HTTPPoolOptions{Registry: r, Secret: secret})
 		pool.Set(urls...)
 		// GroupGetter stores each row the way the facade's Get[User]
 		// decodes it, and turns the database's "no such row" into
