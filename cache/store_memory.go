@@ -87,11 +87,13 @@ func (s *memoryStore) sweep() {
 	}
 }
 
+// expiry is the UnixNano expiry of an entry written now with ttl, or 0 for
+// no expiry. The memory and file stores share it.
 func expiry(ttl time.Duration) int64 {
 	if ttl <= 0 {
 		return 0
 	}
-	return time.Now().Add(ttl).UnixNano()
+	return cachecore.ExpiresAt(time.Now(), ttl).UnixNano()
 }
 
 func (s *memoryStore) Driver() cachecore.Driver { return cachecore.DriverMemory }
