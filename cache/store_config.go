@@ -263,7 +263,10 @@ func (s *configStore) rewriteCounter(ctx context.Context, k string, delta int64,
 		return 0, err
 	}
 	defer e.release()
-	return n, s.inner.Set(ctx, k, e.data, ttl)
+	if err := s.inner.Set(ctx, k, e.data, ttl); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 func (s *configStore) Delete(ctx context.Context, key string) error {

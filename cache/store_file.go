@@ -280,7 +280,10 @@ func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl 
 	if !found {
 		e.expiresAt = expiry(ttl)
 	}
-	return n, s.write(path, e)
+	if err := s.write(path, e); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 func (s *fileStore) Decrement(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {

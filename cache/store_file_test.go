@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
 func entryPath(dir, key string) string {
@@ -142,5 +143,30 @@ func TestFileStoreConstructionErrors(t *testing.T) {
 	}
 	if err := s.Set(ctx, "k", []byte("v"), time.Minute); err == nil {
 		t.Fatal("Set succeeded in an uncreatable directory")
+	}
+}
+
+// TestFileIncrementWriteErrorReturnsNoValue removes the store's directory
+// so that the write of a new counter fails. Increment used to return the
+// new value with the error although nothing was stored.
+func TestFileIncrementWriteErrorReturnsNoValue(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  cachecore.BaseConfig
+	}{
+		{"Plain", cachecore.BaseConfig{}},
+		// Encryption makes the configuration layer rewrite the counter.
+		{"Encrypted", cachecore.BaseConfig{EncryptionKey: testKey}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := filepath.Join(t.TempDir(), "cache")
+			s := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: tc.cfg})
+			must(t, os.RemoveAll(dir))
+			n, err := s.Increment(ctx, "n", 5, time.Minute)
+			if err == nil || n != 0 {
+				t.Fatalf("Increment with a failing write = %d, %v; want 0 and an error", n, err)
+			}
+		})
 	}
 }
