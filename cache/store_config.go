@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/cipher"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -13,12 +14,26 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
+// ErrInvalidPrefix is returned by every operation of a store configured
+// with a Prefix containing PrefixSeparator. Such a prefix would make stored
+// keys ambiguous: prefix "a" with key "b:c" and prefix "a:b" with key "c"
+// would both be stored as "a:b:c".
+var ErrInvalidPrefix = errors.New(`cache: key prefix must not contain ":"`)
+
+// PrefixSeparator joins a configured Prefix and a key into the key the
+// backend stores: Prefix + ":" + key, the format goforj/cache drivers use,
+// so that both can share a backend. A store without a prefix stores keys
+// unchanged.
+const PrefixSeparator = ":"
+
 // configStore applies a BaseConfig around any backend: key prefix, default
 // TTL, size limit, compression and encryption. Keeping these in one layer
 // means every backend treats them identically and a backend only ever sees
 // opaque bytes.
 type configStore struct {
-	inner       cachecore.Store
+	inner cachecore.Store
+	// prefix is the configured prefix followed by PrefixSeparator, or
+	// empty when none is configured.
 	prefix      string
 	defaultTTL  time.Duration
 	maxBytes    int
@@ -49,13 +64,18 @@ func withConfig(inner cachecore.Store, cfg cachecore.BaseConfig) cachecore.Store
 	}
 	s := &configStore{
 		inner:       inner,
-		prefix:      cfg.Prefix,
 		defaultTTL:  cfg.DefaultTTL,
 		maxBytes:    cfg.MaxValueBytes,
 		compression: cfg.Compression,
 		seed:        maphash.MakeSeed(),
 	}
-	if !validCodec(cfg.Compression) {
+	if cfg.Prefix != "" {
+		s.prefix = cfg.Prefix + PrefixSeparator
+	}
+	if strings.Contains(cfg.Prefix, PrefixSeparator) {
+		s.err = fmt.Errorf("%w: %q", ErrInvalidPrefix, cfg.Prefix)
+	}
+	if !validCodec(cfg.Compression) && s.err == nil {
 		s.err = fmt.Errorf("%w: %q", cachecore.ErrUnsupportedCodec, cfg.Compression)
 	}
 	if len(cfg.EncryptionKey) > 0 {
