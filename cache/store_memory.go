@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -19,10 +20,11 @@ func NewMemoryStore(ctx context.Context) cachecore.Store {
 
 // NewMemoryStoreWithConfig builds an in-process store: a map guarded by one
 // lock, with a janitor goroutine that removes expired entries every
-// cfg.MemoryCleanupInterval. The janitor exits when ctx is done, so pass a
-// context that ends with the store's owner; with context.Background it runs
-// for the life of the process. The store keeps working after ctx is done;
-// expired entries are then only dropped when overwritten or flushed.
+// cfg.MemoryCleanupInterval. The janitor exits when ctx is done or when the
+// store becomes unreachable, whichever comes first, so a store that is
+// dropped releases its goroutine and its entries with the next garbage
+// collections and needs no Close. The store keeps working after ctx is
+// done; expired entries are then only dropped when overwritten or flushed.
 //
 // The store implements cachecore.Inspector, cachecore.ExpiryGetter and
 // cachecore.CompareAndDeleter. cfg.BaseConfig is applied by the shared
@@ -40,7 +42,15 @@ func (e memoryEntry) live(now int64) bool {
 	return e.expiresAt == 0 || now < e.expiresAt
 }
 
+// memoryStore is the handle callers hold. The janitor holds only the
+// memoryTable, never the handle, so the handle becomes unreachable when its
+// users drop it; a cleanup attached to it then stops the janitor, and the
+// table is collected after it.
 type memoryStore struct {
+	*memoryTable
+}
+
+type memoryTable struct {
 	mu      sync.RWMutex
 	entries map[string]memoryEntry
 	// janitorDone is closed when the janitor goroutine has returned.
@@ -54,35 +64,38 @@ func newMemoryStore(ctx context.Context, interval time.Duration) *memoryStore {
 	if interval <= 0 {
 		interval = DefaultMemoryCleanupInterval
 	}
-	s := &memoryStore{
+	t := &memoryTable{
 		entries:     make(map[string]memoryEntry),
 		janitorDone: make(chan struct{}),
 	}
-	go s.janitor(ctx, interval)
+	ctx, stop := context.WithCancel(ctx)
+	s := &memoryStore{t}
+	runtime.AddCleanup(s, func(stop context.CancelFunc) { stop() }, stop)
+	go t.janitor(ctx, interval)
 	return s
 }
 
-func (s *memoryStore) janitor(ctx context.Context, interval time.Duration) {
-	defer close(s.janitorDone)
-	t := time.NewTicker(interval)
-	defer t.Stop()
+func (t *memoryTable) janitor(ctx context.Context, interval time.Duration) {
+	defer close(t.janitorDone)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			s.sweep()
+		case <-tick.C:
+			t.sweep()
 		}
 	}
 }
 
-func (s *memoryStore) sweep() {
+func (t *memoryTable) sweep() {
 	now := time.Now().UnixNano()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, e := range s.entries {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
 		if !e.live(now) {
-			delete(s.entries, k)
+			delete(t.entries, k)
 		}
 	}
 }
