@@ -307,14 +307,28 @@ func (s *configStore) DeleteMany(ctx context.Context, keys ...string) error {
 	return s.inner.DeleteMany(ctx, prefixed...)
 }
 
+// prefixFlusher is implemented by this package's listable stores, which
+// remove every key starting with prefix, expired or not, in one pass over
+// the store. Paging through ListPage instead would scan the whole store for
+// every page, making a flush quadratic in the store's size.
+type prefixFlusher interface {
+	flushPrefix(ctx context.Context, prefix string) error
+}
+
 // Flush removes only this prefix's keys when the backend can list them, so
 // caches sharing a backend under different prefixes do not wipe each other.
 func (s *configStore) Flush(ctx context.Context) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	if s.prefix == "" {
+		return s.inner.Flush(ctx)
+	}
+	if pf, ok := s.inner.(prefixFlusher); ok {
+		return pf.flushPrefix(ctx, s.prefix)
+	}
 	insp, ok := s.inner.(cachecore.Inspector)
-	if s.prefix == "" || !ok || !insp.Capabilities().CanList {
+	if !ok || !insp.Capabilities().CanList {
 		return s.inner.Flush(ctx)
 	}
 	opts := cachecore.ListPageOptions{Query: s.prefix, Limit: 500}

@@ -170,3 +170,41 @@ func TestFileIncrementWriteErrorReturnsNoValue(t *testing.T) {
 		})
 	}
 }
+
+// TestFileStoreRefusesSymlinkedEntries plants, under the name of a key's
+// file, a link to another store's file for the same key. Reads used to
+// follow it and serve the other store's entry.
+func TestFileStoreRefusesSymlinkedEntries(t *testing.T) {
+	ctx := context.Background()
+	mine, theirs := t.TempDir(), t.TempDir()
+	s, other := cache.NewFileStore(ctx, mine), cache.NewFileStore(ctx, theirs)
+	must(t, other.Set(ctx, "k", []byte("their secret"), time.Minute))
+	if err := os.Symlink(entryPath(theirs, "k"), entryPath(mine, "k")); err != nil {
+		t.Skipf("cannot create symlinks here: %v", err)
+	}
+	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
+	if err != nil || len(page.Entries) != 0 {
+		t.Fatalf("ListPage through a planted link = %+v, %v; want nothing", page.Entries, err)
+	}
+	if v, found, err := s.Get(ctx, "k"); err != nil || found {
+		t.Fatalf("Get through a planted link = %q, %v, %v; want a miss", v, found, err)
+	}
+	if n, err := s.Increment(ctx, "k", 1, time.Minute); err != nil || n != 1 {
+		t.Fatalf("Increment over a planted link = %d, %v; want a new counter", n, err)
+	}
+	if v, found, err := other.Get(ctx, "k"); err != nil || !found || string(v) != "their secret" {
+		t.Fatalf("the link's target changed: %q, %v, %v", v, found, err)
+	}
+}
+
+func TestFileStoreCreatesPrivateDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "cache")
+	must(t, cache.NewFileStore(context.Background(), dir).Ready(context.Background()))
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		fi, err := os.Stat(d)
+		must(t, err)
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", d, perm)
+		}
+	}
+}

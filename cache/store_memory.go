@@ -3,7 +3,6 @@ package cache
 import (
 	"bytes"
 	"context"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -54,39 +53,17 @@ type memoryTable struct {
 	mu      sync.RWMutex
 	entries map[string]memoryEntry
 	// janitorDone is closed when the janitor goroutine has returned.
-	janitorDone chan struct{}
+	janitorDone <-chan struct{}
 }
 
 func newMemoryStore(ctx context.Context, interval time.Duration) *memoryStore {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if interval <= 0 {
 		interval = DefaultMemoryCleanupInterval
 	}
-	t := &memoryTable{
-		entries:     make(map[string]memoryEntry),
-		janitorDone: make(chan struct{}),
-	}
-	ctx, stop := context.WithCancel(ctx)
+	t := &memoryTable{entries: make(map[string]memoryEntry)}
 	s := &memoryStore{t}
-	runtime.AddCleanup(s, func(stop context.CancelFunc) { stop() }, stop)
-	go t.janitor(ctx, interval)
+	t.janitorDone = startJanitor(ctx, s, interval, t.sweep, nil)
 	return s
-}
-
-func (t *memoryTable) janitor(ctx context.Context, interval time.Duration) {
-	defer close(t.janitorDone)
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			t.sweep()
-		}
-	}
 }
 
 func (t *memoryTable) sweep() {
@@ -224,6 +201,20 @@ func (s *memoryStore) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.entries)
+	return nil
+}
+
+func (s *memoryStore) flushPrefix(ctx context.Context, prefix string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.entries {
+		if strings.HasPrefix(k, prefix) {
+			delete(s.entries, k)
+		}
+	}
 	return nil
 }
 
