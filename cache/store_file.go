@@ -49,16 +49,18 @@ func NewFileStore(ctx context.Context, dir string) cachecore.Store {
 // directory's entry, and a write replaces the link, not its target.
 //
 // Entries that expire without being read again are removed by a sweeper
-// goroutine. Every cfg.FileCleanupInterval it examines up to
-// fileSweepBatch files, continuing where the previous pass stopped, and
-// removes expired and corrupt entries and temporary files abandoned by
-// crashed writers, so a directory of n files is covered every
-// n/fileSweepBatch intervals; lower the interval for stores that gain
-// files faster, such as rate limits over many keys. The sweeper exits
-// when ctx is done or the store becomes unreachable.
+// goroutine. Every cfg.FileCleanupInterval it examines up to 1000 files,
+// continuing where the previous pass stopped, and removes expired and
+// corrupt entries and temporary files abandoned by crashed writers, so a
+// directory of n files is covered every n/1000 intervals; lower the
+// interval for stores that gain files faster, such as rate limits over
+// many keys. The sweeper exits when ctx is done or the store becomes
+// unreachable.
 //
 // Add, Increment and CompareAndDelete are atomic among users of this store
-// value in one process; processes sharing a directory get last-writer-wins.
+// value in one process; processes sharing a directory get last-writer-wins,
+// and the sweeper of one can remove an entry that another rewrites at the
+// moment it expires, which costs a miss.
 // Flush removes only files this store could have written.
 func NewFileStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Store {
 	s := &fileStore{fileDir: &fileDir{dir: cfg.FileDir}}
@@ -190,29 +192,39 @@ func decodeFileHeader(b []byte, size int64) (fileHeaderInfo, bool) {
 var errNotEntry = errors.New("cache: not a regular file")
 
 // openEntry opens the entry file at path without following a symbolic
-// link. The Lstat before the open refuses a link found there; comparing it
-// with the opened file's Stat refuses a link swapped in between.
+// link: the opened file must be the regular file that Lstat finds under
+// the name, before or after the open. A link found there is refused; a
+// file that matches neither means the name changed during the open, most
+// often because a writer renamed a new entry into place, so the check is
+// repeated a few times before the name is refused.
 func openEntry(path string) (*os.File, fs.FileInfo, error) {
-	lfi, err := os.Lstat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !lfi.Mode().IsRegular() {
-		return nil, nil, errNotEntry
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	fi, err := f.Stat()
-	if err == nil && !os.SameFile(lfi, fi) {
-		err = errNotEntry
-	}
-	if err != nil {
+	const attempts = 3
+	for range attempts {
+		before, err := os.Lstat(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !before.Mode().IsRegular() {
+			return nil, nil, errNotEntry
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		if os.SameFile(before, fi) {
+			return f, fi, nil
+		}
+		if after, err := os.Lstat(path); err == nil && after.Mode().IsRegular() && os.SameFile(after, fi) {
+			return f, fi, nil
+		}
 		f.Close()
-		return nil, nil, err
 	}
-	return f, fi, nil
+	return nil, nil, errNotEntry
 }
 
 // readEntryFile reads the whole entry file at path; see openEntry.

@@ -208,3 +208,32 @@ func TestFileStoreCreatesPrivateDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestFileStoreReadsDuringRewritesNeverMiss reads a key while another
+// goroutine keeps renaming new versions of it into place. The check that
+// refuses links must not mistake such a rename for one and report a miss.
+func TestFileStoreReadsDuringRewritesNeverMiss(t *testing.T) {
+	ctx := context.Background()
+	s := cache.NewFileStore(ctx, t.TempDir())
+	must(t, s.Set(ctx, "k", []byte("v"), time.Minute))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		if v, found, err := s.Get(ctx, "k"); err != nil || !found || string(v) != "v" {
+			t.Fatalf("read %d during rewrites = %q, %v, %v", reads, v, found, err)
+		}
+	}
+}
