@@ -15,12 +15,12 @@ func TestFileSweepPassIsBounded(t *testing.T) {
 	s := &fileStore{fileDir: &fileDir{dir: t.TempDir()}}
 	const n = 2*fileSweepBatch + fileSweepBatch/2
 	for i := range n {
-		must(t, s.Set(ctx, strconv.Itoa(i), []byte("v"), time.Millisecond))
+		noErr(t, s.Set(ctx, strconv.Itoa(i), []byte("v"), time.Millisecond))
 	}
 	time.Sleep(5 * time.Millisecond)
 	count := func() int {
 		des, err := os.ReadDir(s.dir)
-		must(t, err)
+		noErr(t, err)
 		return len(des)
 	}
 	sw := &fileSweeper{d: s.fileDir}

@@ -45,11 +45,11 @@ func TestFlushPrefixedIsLinear(t *testing.T) {
 	s := withConfig(inner, cachecore.BaseConfig{Prefix: "tenant"})
 	other := withConfig(inner, cachecore.BaseConfig{Prefix: "other"})
 	for i := range n {
-		must(t, s.Set(ctx, strconv.Itoa(i), []byte("v"), time.Hour))
-		must(t, other.Set(ctx, strconv.Itoa(i), []byte("v"), time.Hour))
+		noErr(t, s.Set(ctx, strconv.Itoa(i), []byte("v"), time.Hour))
+		noErr(t, other.Set(ctx, strconv.Itoa(i), []byte("v"), time.Hour))
 	}
 	inner.scanned = 0
-	must(t, s.Flush(ctx))
+	noErr(t, s.Flush(ctx))
 	if inner.scanned > 2*2*n {
 		t.Fatalf("Flush of %d keys in a store of %d examined %d entries", n, 2*n, inner.scanned)
 	}
@@ -58,7 +58,7 @@ func TestFlushPrefixedIsLinear(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
+func noErr(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
