@@ -121,6 +121,11 @@ func decompress(src []byte, limit int) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", cachecore.ErrCorruptCompression, err)
 		}
+		// The header is checked before it sizes the output buffer, so a
+		// damaged or forged one cannot make a read allocate gigabytes.
+		if uint64(n) > maxSnappyDecodedLen(len(body)) {
+			return nil, fmt.Errorf("%w: %d bytes of snappy claim to decode to %d", cachecore.ErrCorruptCompression, len(body), n)
+		}
 		if limit > 0 && n > limit {
 			return nil, fmt.Errorf("%w: decodes to %d bytes, limit %d", cachecore.ErrCorruptCompression, n, limit)
 		}
@@ -131,6 +136,15 @@ func decompress(src []byte, limit int) ([]byte, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("%w: unknown frame byte %#x", cachecore.ErrUnsupportedCodec, frame)
+}
+
+// maxSnappyDecodedLen bounds what n bytes of a snappy block can decode to.
+// The densest element is a 3-byte copy of 64 bytes, so no block written by
+// snappy.Encode decodes to more than 64/3 of its size, rounded up to whole
+// elements. The decoder also accepts S2 extensions that expand further, but
+// this store never writes them.
+func maxSnappyDecodedLen(n int) uint64 {
+	return uint64(n)*64/3 + 64
 }
 
 func gunzip(body []byte, limit int) ([]byte, error) {

@@ -20,6 +20,10 @@ const (
 // entries when StoreConfig.MemoryCleanupInterval is zero.
 const DefaultMemoryCleanupInterval = time.Minute
 
+// DefaultFileCleanupInterval is how often the file store's sweeper examines
+// a batch of files when StoreConfig.FileCleanupInterval is zero.
+const DefaultFileCleanupInterval = time.Minute
+
 // StoreConfig controls store construction. The zero value is valid for every
 // store except the file store, which needs FileDir.
 type StoreConfig struct {
@@ -33,4 +37,9 @@ type StoreConfig struct {
 	// FileDir is the directory of the file store. It is created (mode 0700)
 	// if missing.
 	FileDir string
+
+	// FileCleanupInterval is how often the file store removes a batch of
+	// expired files that nobody read; <= 0 means
+	// DefaultFileCleanupInterval. See NewFileStoreWithConfig.
+	FileCleanupInterval time.Duration
 }

@@ -13,8 +13,17 @@
 // one configuration layer wrapped around the backend by the
 // New*StoreWithConfig constructors, not by each backend. Because those
 // constructors have no error result, a bad configuration (an encryption key
-// of the wrong size, an unknown codec) is reported by Store.Ready and by
-// every operation.
+// of the wrong size, an unknown codec, a prefix containing ':') is reported
+// by Store.Ready and by every operation.
+//
+// A Prefix is joined to each key with PrefixSeparator: prefix "tenant1" and
+// key "user:42" reach the backend as "tenant1:user:42", the key a
+// goforj/cache driver with the same prefix uses, so the two can share a
+// backend. Because a prefix cannot contain ':', the first ':' of a stored
+// key ends its prefix, and no key of one prefix is a key of another: a
+// prefixed Flush, which removes the keys starting with "tenant1:", cannot
+// reach "tenant10:". A store without a prefix uses keys unchanged and so
+// sees, and flushes, every prefix's keys.
 //
 // Typed helpers (Get, Set, Remember, ...) store string and []byte values as
 // their raw bytes and everything else as JSON, so Get[string] reads what

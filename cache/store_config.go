@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/cipher"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -13,12 +14,26 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
+// ErrInvalidPrefix is returned by every operation of a store configured
+// with a Prefix containing PrefixSeparator. Such a prefix would make stored
+// keys ambiguous: prefix "a" with key "b:c" and prefix "a:b" with key "c"
+// would both be stored as "a:b:c".
+var ErrInvalidPrefix = errors.New(`cache: key prefix must not contain ":"`)
+
+// PrefixSeparator joins a configured Prefix and a key into the key the
+// backend stores: Prefix + ":" + key, the format goforj/cache drivers use,
+// so that both can share a backend. A store without a prefix stores keys
+// unchanged.
+const PrefixSeparator = ":"
+
 // configStore applies a BaseConfig around any backend: key prefix, default
 // TTL, size limit, compression and encryption. Keeping these in one layer
 // means every backend treats them identically and a backend only ever sees
 // opaque bytes.
 type configStore struct {
-	inner       cachecore.Store
+	inner cachecore.Store
+	// prefix is the configured prefix followed by PrefixSeparator, or
+	// empty when none is configured.
 	prefix      string
 	defaultTTL  time.Duration
 	maxBytes    int
@@ -49,13 +64,18 @@ func withConfig(inner cachecore.Store, cfg cachecore.BaseConfig) cachecore.Store
 	}
 	s := &configStore{
 		inner:       inner,
-		prefix:      cfg.Prefix,
 		defaultTTL:  cfg.DefaultTTL,
 		maxBytes:    cfg.MaxValueBytes,
 		compression: cfg.Compression,
 		seed:        maphash.MakeSeed(),
 	}
-	if !validCodec(cfg.Compression) {
+	if cfg.Prefix != "" {
+		s.prefix = cfg.Prefix + PrefixSeparator
+	}
+	if strings.Contains(cfg.Prefix, PrefixSeparator) {
+		s.err = fmt.Errorf("%w: %q", ErrInvalidPrefix, cfg.Prefix)
+	}
+	if !validCodec(cfg.Compression) && s.err == nil {
 		s.err = fmt.Errorf("%w: %q", cachecore.ErrUnsupportedCodec, cfg.Compression)
 	}
 	if len(cfg.EncryptionKey) > 0 {
@@ -263,7 +283,10 @@ func (s *configStore) rewriteCounter(ctx context.Context, k string, delta int64,
 		return 0, err
 	}
 	defer e.release()
-	return n, s.inner.Set(ctx, k, e.data, ttl)
+	if err := s.inner.Set(ctx, k, e.data, ttl); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 func (s *configStore) Delete(ctx context.Context, key string) error {
@@ -284,14 +307,28 @@ func (s *configStore) DeleteMany(ctx context.Context, keys ...string) error {
 	return s.inner.DeleteMany(ctx, prefixed...)
 }
 
+// prefixFlusher is implemented by this package's listable stores, which
+// remove every key starting with prefix, expired or not, in one pass over
+// the store. Paging through ListPage instead would scan the whole store for
+// every page, making a flush quadratic in the store's size.
+type prefixFlusher interface {
+	flushPrefix(ctx context.Context, prefix string) error
+}
+
 // Flush removes only this prefix's keys when the backend can list them, so
 // caches sharing a backend under different prefixes do not wipe each other.
 func (s *configStore) Flush(ctx context.Context) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	if s.prefix == "" {
+		return s.inner.Flush(ctx)
+	}
+	if pf, ok := s.inner.(prefixFlusher); ok {
+		return pf.flushPrefix(ctx, s.prefix)
+	}
 	insp, ok := s.inner.(cachecore.Inspector)
-	if s.prefix == "" || !ok || !insp.Capabilities().CanList {
+	if !ok || !insp.Capabilities().CanList {
 		return s.inner.Flush(ctx)
 	}
 	opts := cachecore.ListPageOptions{Query: s.prefix, Limit: 500}

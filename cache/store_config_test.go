@@ -176,8 +176,8 @@ func TestEncryptedCountersKeepTheirExpiry(t *testing.T) {
 func TestPrefixedFlushSparesOtherPrefixes(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	a := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: cachecore.BaseConfig{Prefix: "a:"}})
-	b := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: cachecore.BaseConfig{Prefix: "b:"}})
+	a := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: cachecore.BaseConfig{Prefix: "a"}})
+	b := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: cachecore.BaseConfig{Prefix: "b"}})
 	must(t, a.Set(ctx, "k", []byte("a"), time.Minute))
 	must(t, b.Set(ctx, "k", []byte("b"), time.Minute))
 	must(t, a.Flush(ctx))
@@ -185,7 +185,7 @@ func TestPrefixedFlushSparesOtherPrefixes(t *testing.T) {
 		t.Fatal("Flush left its own key")
 	}
 	if v, found, _ := b.Get(ctx, "k"); !found || string(v) != "b" {
-		t.Fatal("Flush of prefix a: removed prefix b:'s key")
+		t.Fatal("Flush of prefix a removed prefix b's key")
 	}
 	page, err := b.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
 	if err != nil || len(page.Entries) != 1 || page.Entries[0].Key != "k" {

@@ -26,7 +26,7 @@ func TestStoreContract(t *testing.T) {
 		}, cachetest.Options{}},
 		{"MemoryPrefixGzipLimit", func(t *testing.T, ctx context.Context) cachecore.Store {
 			return cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: cachecore.BaseConfig{
-				Prefix: "app:", Compression: cache.CompressionGzip, MaxValueBytes: 64 << 10,
+				Prefix: "app", Compression: cache.CompressionGzip, MaxValueBytes: 64 << 10,
 			}})
 		}, cachetest.Options{MaxValueBytes: 64 << 10}},
 		{"MemorySnappy", func(t *testing.T, ctx context.Context) cachecore.Store {

@@ -31,8 +31,10 @@ func NewFileStore(ctx context.Context, dir string) cachecore.Store {
 }
 
 // NewFileStoreWithConfig builds a store keeping one file per entry in
-// cfg.FileDir, creating the directory if needed. A failure to do so is
-// reported by Ready and by every operation.
+// cfg.FileDir, creating the directory and any missing parents with mode
+// 0700 if needed. An existing directory keeps its mode: tightening it is
+// the caller's choice. A failure to create it is reported by Ready and by
+// every operation.
 //
 // File names are the SHA-256 of the key in hex, so no key can name a path
 // outside the directory. A file holds the expiry, the original key (checked
@@ -40,17 +42,40 @@ func NewFileStore(ctx context.Context, dir string) cachecore.Store {
 // in the same directory and are renamed into place, so a reader sees the old
 // or the new entry, never a torn one; files are not synced, because losing
 // cache entries in a crash is harmless. Files that are truncated or corrupt
-// are treated as misses and removed, as are expired files when read.
+// are treated as misses and removed, as are expired files when read. The
+// store never follows a symbolic link in the directory: a link, or anything
+// else that is not a regular file, found under an entry's name is treated
+// like a corrupt file, so a link planted there cannot serve another
+// directory's entry, and a write replaces the link, not its target.
+//
+// Entries that expire without being read again are removed by a sweeper
+// goroutine. Every cfg.FileCleanupInterval it examines up to 1000 files,
+// continuing where the previous pass stopped, and removes expired and
+// corrupt entries and temporary files abandoned by crashed writers, so a
+// directory of n files is covered every n/1000 intervals; lower the
+// interval for stores that gain files faster, such as rate limits over
+// many keys. The sweeper exits when ctx is done or the store becomes
+// unreachable.
 //
 // Add, Increment and CompareAndDelete are atomic among users of this store
-// value in one process; processes sharing a directory get last-writer-wins.
+// value in one process; processes sharing a directory get last-writer-wins,
+// and the sweeper of one can remove an entry that another rewrites at the
+// moment it expires, which costs a miss.
 // Flush removes only files this store could have written.
-func NewFileStoreWithConfig(_ context.Context, cfg StoreConfig) cachecore.Store {
-	s := &fileStore{dir: cfg.FileDir}
+func NewFileStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Store {
+	s := &fileStore{fileDir: &fileDir{dir: cfg.FileDir}}
 	if cfg.FileDir == "" {
 		s.err = ErrFileDirRequired
 	} else if err := os.MkdirAll(cfg.FileDir, 0o700); err != nil {
 		s.err = fmt.Errorf("cache: creating file store directory: %w", err)
+	}
+	if s.err == nil {
+		interval := cfg.FileCleanupInterval
+		if interval <= 0 {
+			interval = DefaultFileCleanupInterval
+		}
+		sw := &fileSweeper{d: s.fileDir}
+		startJanitor(ctx, s, interval, sw.pass, sw.close)
 	}
 	return withConfig(s, cfg.BaseConfig)
 }
@@ -67,9 +92,15 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// fileStore is the handle callers hold; the sweeper holds only the
+// fileDir, so that the handle becoming unreachable can stop it.
 type fileStore struct {
-	dir string
+	*fileDir
 	err error
+}
+
+type fileDir struct {
+	dir string
 	// locks serialise mutations of one entry within the process; the index
 	// is the first byte of the entry's hash.
 	locks [64]sync.Mutex
@@ -89,9 +120,22 @@ func (s *fileStore) check(ctx context.Context) error {
 	return s.err
 }
 
-func (s *fileStore) path(key string) (string, *sync.Mutex) {
+func (d *fileDir) path(key string) (string, *sync.Mutex) {
 	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(s.dir, hex.EncodeToString(sum[:])+fileSuffix), &s.locks[int(sum[0])%len(s.locks)]
+	return filepath.Join(d.dir, hex.EncodeToString(sum[:])+fileSuffix), d.lockOf(sum[0])
+}
+
+// lockOf returns the lock of the entries whose hash starts with b.
+func (d *fileDir) lockOf(b byte) *sync.Mutex {
+	return &d.locks[int(b)%len(d.locks)]
+}
+
+// lockOfName returns the lock of the entry file called name, which
+// isEntryName accepted.
+func (d *fileDir) lockOfName(name string) *sync.Mutex {
+	var b [1]byte
+	_, _ = hex.Decode(b[:], []byte(name[:2])) // isEntryName checked the hex
+	return d.lockOf(b[0])
 }
 
 // isEntryName reports whether name is one this store writes, so Flush and
@@ -143,12 +187,70 @@ func decodeFileHeader(b []byte, size int64) (fileHeaderInfo, bool) {
 	return h, ok
 }
 
+// errNotEntry reports that an entry's name holds something other than a
+// regular file, such as a symbolic link, which the store refuses to follow.
+var errNotEntry = errors.New("cache: not a regular file")
+
+// openEntry opens the entry file at path without following a symbolic
+// link: the opened file must be the regular file that Lstat finds under
+// the name, before or after the open. A link found there is refused; a
+// file that matches neither means the name changed during the open, most
+// often because a writer renamed a new entry into place, so the check is
+// repeated a few times before the name is refused.
+func openEntry(path string) (*os.File, fs.FileInfo, error) {
+	const attempts = 3
+	for range attempts {
+		before, err := os.Lstat(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !before.Mode().IsRegular() {
+			return nil, nil, errNotEntry
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		if os.SameFile(before, fi) {
+			return f, fi, nil
+		}
+		if after, err := os.Lstat(path); err == nil && after.Mode().IsRegular() && os.SameFile(after, fi) {
+			return f, fi, nil
+		}
+		f.Close()
+	}
+	return nil, nil, errNotEntry
+}
+
+// readEntryFile reads the whole entry file at path; see openEntry.
+func readEntryFile(path string) ([]byte, error) {
+	f, fi, err := openEntry(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // load reads key's file. A missing file is a miss; a corrupt, foreign or
-// expired file is a miss reported as stale so the caller can remove it.
+// expired file, or one that is not a regular file, is a miss reported as
+// stale so the caller can remove it.
 func (s *fileStore) load(path, key string) (e fileEntry, found, stale bool, err error) {
-	b, err := os.ReadFile(path)
+	b, err := readEntryFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fileEntry{}, false, false, nil
+	}
+	if errors.Is(err, errNotEntry) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fileEntry{}, false, true, nil
 	}
 	if err != nil {
 		return fileEntry{}, false, false, err
@@ -175,8 +277,8 @@ func (s *fileStore) removeStale(path, key string, mu *sync.Mutex) {
 	}
 }
 
-func (s *fileStore) write(path string, e fileEntry) error {
-	f, err := os.CreateTemp(s.dir, fileTempPat)
+func (d *fileDir) write(path string, e fileEntry) error {
+	f, err := os.CreateTemp(d.dir, fileTempPat)
 	if err != nil {
 		return err
 	}
@@ -280,7 +382,10 @@ func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl 
 	if !found {
 		e.expiresAt = expiry(ttl)
 	}
-	return n, s.write(path, e)
+	if err := s.write(path, e); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 func (s *fileStore) Decrement(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
@@ -396,33 +501,77 @@ func (s *fileStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions
 	return pageOf(entries, opts.Limit), nil
 }
 
-// readEntryInfo reads a file's key and expiry without its value. Files that
-// vanish or are corrupt are skipped; reads remove them.
-func readEntryInfo(path string) (cachecore.Entry, bool) {
-	f, err := os.Open(path)
+// errCorruptEntry reports an entry file whose header is damaged.
+var errCorruptEntry = errors.New("cache: corrupt entry file")
+
+// readEntryHeader reads the header of the entry file at path and, when
+// withKey is set, its key, but not its value. It refuses links like
+// openEntry and reports a damaged header as errCorruptEntry.
+func readEntryHeader(path string, withKey bool) (fileHeaderInfo, string, error) {
+	f, fi, err := openEntry(path)
 	if err != nil {
-		return cachecore.Entry{}, false
+		return fileHeaderInfo{}, "", err
 	}
 	defer f.Close()
 	var hdr [fileHeader]byte
 	if _, err := io.ReadFull(f, hdr[:]); err != nil {
-		return cachecore.Entry{}, false
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		return cachecore.Entry{}, false
+		return fileHeaderInfo{}, "", errCorruptEntry
 	}
 	h, ok := decodeFileHeader(hdr[:], fi.Size())
 	if !ok {
-		return cachecore.Entry{}, false
+		return fileHeaderInfo{}, "", errCorruptEntry
+	}
+	if !withKey {
+		return h, "", nil
 	}
 	key := make([]byte, h.keyLen)
 	if _, err := io.ReadFull(f, key); err != nil {
+		return fileHeaderInfo{}, "", errCorruptEntry
+	}
+	return h, string(key), nil
+}
+
+// readEntryInfo describes the entry file at path. Files that vanish, are
+// corrupt or are not regular files are skipped; reads and the sweeper
+// remove them.
+func readEntryInfo(path string) (cachecore.Entry, bool) {
+	h, key, err := readEntryHeader(path, true)
+	if err != nil {
 		return cachecore.Entry{}, false
 	}
-	e := cachecore.Entry{Key: string(key), Size: int(h.valueLen)}
+	e := cachecore.Entry{Key: key, Size: int(h.valueLen)}
 	if h.expiresAt != 0 {
 		e.ExpiresAt = time.Unix(0, h.expiresAt)
 	}
 	return e, true
+}
+
+// flushPrefix removes the entries whose key starts with prefix, expired
+// ones included, in one pass over the directory.
+func (s *fileStore) flushPrefix(ctx context.Context, prefix string) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, de := range des {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !isEntryName(de.Name()) {
+			continue
+		}
+		path := filepath.Join(s.dir, de.Name())
+		_, key, err := readEntryHeader(path, true)
+		if err != nil || !strings.HasPrefix(key, prefix) {
+			continue
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

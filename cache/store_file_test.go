@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
 func entryPath(dir, key string) string {
@@ -142,5 +143,97 @@ func TestFileStoreConstructionErrors(t *testing.T) {
 	}
 	if err := s.Set(ctx, "k", []byte("v"), time.Minute); err == nil {
 		t.Fatal("Set succeeded in an uncreatable directory")
+	}
+}
+
+// TestFileIncrementWriteErrorReturnsNoValue removes the store's directory
+// so that the write of a new counter fails. Increment used to return the
+// new value with the error although nothing was stored.
+func TestFileIncrementWriteErrorReturnsNoValue(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  cachecore.BaseConfig
+	}{
+		{"Plain", cachecore.BaseConfig{}},
+		// Encryption makes the configuration layer rewrite the counter.
+		{"Encrypted", cachecore.BaseConfig{EncryptionKey: testKey}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := filepath.Join(t.TempDir(), "cache")
+			s := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: tc.cfg})
+			must(t, os.RemoveAll(dir))
+			n, err := s.Increment(ctx, "n", 5, time.Minute)
+			if err == nil || n != 0 {
+				t.Fatalf("Increment with a failing write = %d, %v; want 0 and an error", n, err)
+			}
+		})
+	}
+}
+
+// TestFileStoreRefusesSymlinkedEntries plants, under the name of a key's
+// file, a link to another store's file for the same key. Reads used to
+// follow it and serve the other store's entry.
+func TestFileStoreRefusesSymlinkedEntries(t *testing.T) {
+	ctx := context.Background()
+	mine, theirs := t.TempDir(), t.TempDir()
+	s, other := cache.NewFileStore(ctx, mine), cache.NewFileStore(ctx, theirs)
+	must(t, other.Set(ctx, "k", []byte("their secret"), time.Minute))
+	if err := os.Symlink(entryPath(theirs, "k"), entryPath(mine, "k")); err != nil {
+		t.Skipf("cannot create symlinks here: %v", err)
+	}
+	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
+	if err != nil || len(page.Entries) != 0 {
+		t.Fatalf("ListPage through a planted link = %+v, %v; want nothing", page.Entries, err)
+	}
+	if v, found, err := s.Get(ctx, "k"); err != nil || found {
+		t.Fatalf("Get through a planted link = %q, %v, %v; want a miss", v, found, err)
+	}
+	if n, err := s.Increment(ctx, "k", 1, time.Minute); err != nil || n != 1 {
+		t.Fatalf("Increment over a planted link = %d, %v; want a new counter", n, err)
+	}
+	if v, found, err := other.Get(ctx, "k"); err != nil || !found || string(v) != "their secret" {
+		t.Fatalf("the link's target changed: %q, %v, %v", v, found, err)
+	}
+}
+
+func TestFileStoreCreatesPrivateDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "cache")
+	must(t, cache.NewFileStore(context.Background(), dir).Ready(context.Background()))
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		fi, err := os.Stat(d)
+		must(t, err)
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", d, perm)
+		}
+	}
+}
+
+// TestFileStoreReadsDuringRewritesNeverMiss reads a key while another
+// goroutine keeps renaming new versions of it into place. The check that
+// refuses links must not mistake such a rename for one and report a miss.
+func TestFileStoreReadsDuringRewritesNeverMiss(t *testing.T) {
+	ctx := context.Background()
+	s := cache.NewFileStore(ctx, t.TempDir())
+	must(t, s.Set(ctx, "k", []byte("v"), time.Minute))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		if v, found, err := s.Get(ctx, "k"); err != nil || !found || string(v) != "v" {
+			t.Fatalf("read %d during rewrites = %q, %v, %v", reads, v, found, err)
+		}
 	}
 }

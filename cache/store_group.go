@@ -137,7 +137,9 @@ func (s *groupStore) lock(key string) func() {
 }
 
 // expiry resolves ttl to the time Group.Set takes, where the zero time
-// leaves the choice to the group.
+// leaves the choice to the group. It is clamped like every store's expiry,
+// so that a "forever" ttl does not reach the engine as a time whose
+// UnixNano wraps into the past.
 func (s *groupStore) expiry(ttl time.Duration) time.Time {
 	if ttl <= 0 {
 		ttl = s.defaultTTL
@@ -145,7 +147,7 @@ func (s *groupStore) expiry(ttl time.Duration) time.Time {
 	if ttl <= 0 {
 		return time.Time{}
 	}
-	return s.now().Add(ttl)
+	return cachecore.ExpiresAt(s.now(), ttl)
 }
 
 func (s *groupStore) checkSize(value []byte) error {

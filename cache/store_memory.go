@@ -19,10 +19,11 @@ func NewMemoryStore(ctx context.Context) cachecore.Store {
 
 // NewMemoryStoreWithConfig builds an in-process store: a map guarded by one
 // lock, with a janitor goroutine that removes expired entries every
-// cfg.MemoryCleanupInterval. The janitor exits when ctx is done, so pass a
-// context that ends with the store's owner; with context.Background it runs
-// for the life of the process. The store keeps working after ctx is done;
-// expired entries are then only dropped when overwritten or flushed.
+// cfg.MemoryCleanupInterval. The janitor exits when ctx is done or when the
+// store becomes unreachable, whichever comes first, so a store that is
+// dropped releases its goroutine and its entries with the next garbage
+// collections and needs no Close. The store keeps working after ctx is
+// done; expired entries are then only dropped when overwritten or flushed.
 //
 // The store implements cachecore.Inspector, cachecore.ExpiryGetter and
 // cachecore.CompareAndDeleter. cfg.BaseConfig is applied by the shared
@@ -40,58 +41,49 @@ func (e memoryEntry) live(now int64) bool {
 	return e.expiresAt == 0 || now < e.expiresAt
 }
 
+// memoryStore is the handle callers hold. The janitor holds only the
+// memoryTable, never the handle, so the handle becomes unreachable when its
+// users drop it; a cleanup attached to it then stops the janitor, and the
+// table is collected after it.
 type memoryStore struct {
+	*memoryTable
+}
+
+type memoryTable struct {
 	mu      sync.RWMutex
 	entries map[string]memoryEntry
 	// janitorDone is closed when the janitor goroutine has returned.
-	janitorDone chan struct{}
+	janitorDone <-chan struct{}
 }
 
 func newMemoryStore(ctx context.Context, interval time.Duration) *memoryStore {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if interval <= 0 {
 		interval = DefaultMemoryCleanupInterval
 	}
-	s := &memoryStore{
-		entries:     make(map[string]memoryEntry),
-		janitorDone: make(chan struct{}),
-	}
-	go s.janitor(ctx, interval)
+	t := &memoryTable{entries: make(map[string]memoryEntry)}
+	s := &memoryStore{t}
+	t.janitorDone = startJanitor(ctx, s, interval, t.sweep, nil)
 	return s
 }
 
-func (s *memoryStore) janitor(ctx context.Context, interval time.Duration) {
-	defer close(s.janitorDone)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.sweep()
-		}
-	}
-}
-
-func (s *memoryStore) sweep() {
+func (t *memoryTable) sweep() {
 	now := time.Now().UnixNano()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, e := range s.entries {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
 		if !e.live(now) {
-			delete(s.entries, k)
+			delete(t.entries, k)
 		}
 	}
 }
 
+// expiry is the UnixNano expiry of an entry written now with ttl, or 0 for
+// no expiry. The memory and file stores share it.
 func expiry(ttl time.Duration) int64 {
 	if ttl <= 0 {
 		return 0
 	}
-	return time.Now().Add(ttl).UnixNano()
+	return cachecore.ExpiresAt(time.Now(), ttl).UnixNano()
 }
 
 func (s *memoryStore) Driver() cachecore.Driver { return cachecore.DriverMemory }
@@ -209,6 +201,20 @@ func (s *memoryStore) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.entries)
+	return nil
+}
+
+func (s *memoryStore) flushPrefix(ctx context.Context, prefix string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.entries {
+		if strings.HasPrefix(k, prefix) {
+			delete(s.entries, k)
+		}
+	}
 	return nil
 }
 

@@ -21,9 +21,11 @@ type BaseConfig struct {
 	// Zero means such entries do not expire.
 	DefaultTTL time.Duration
 
-	// Prefix is prepended to every key before it reaches the backend, so
-	// several logical caches can share one backend. Flush on a prefixed
-	// store removes only the prefixed keys when the backend can list them.
+	// Prefix namespaces keys so several logical caches can share one
+	// backend: the backend stores Prefix + ":" + key, the format of
+	// goforj/cache drivers. A prefix containing ':' is refused, because it
+	// would make stored keys ambiguous. Flush on a prefixed store removes
+	// only the prefixed keys when the backend can list them.
 	Prefix string
 
 	// Compression compresses values before storage. Values that do not
