@@ -9,8 +9,8 @@ import (
 // check returns every problem that would make ws unreleasable at version,
 // one line each, naming the file and what to do. The rules:
 //
-//   - go.work uses every module in the repository, the root one included,
-//     so that CI checks each and a release tags each;
+//   - go.work uses every module in the repository, so that CI checks each
+//     and a release tags each (loadWorkspace insists on the root one);
 //   - a module at directory d has the root module's path + "/" + d, which
 //     is what lets Go find it under the tag d/vX.Y.Z;
 //   - a module requires each sibling at version, the version the release
@@ -28,16 +28,12 @@ func check(ws *workspace, version string) []string {
 	}
 
 	root := ws.modules[0]
-	if root.Dir != "." {
-		report("go.work: does not use the root module (.); add it with: go work use .")
-		root = nil
-	}
 	for _, dir := range ws.unlisted {
 		report("%s/go.mod: go.work does not use ./%s; add it with: go work use ./%s", dir, dir, dir)
 	}
 
 	for _, m := range ws.modules {
-		if root != nil && m != root {
+		if m != root {
 			if want := root.Module.Path + "/" + m.Dir; m.Module.Path != want {
 				report("%s: module path is %s; in directory %s it must be %s, or no tag can name it", m.goMod(), m.Module.Path, m.Dir, want)
 			}

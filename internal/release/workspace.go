@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,7 +18,8 @@ import (
 // releases; the rest of the line should say why.
 const unreleasedMarker = "// Unreleased:"
 
-// A workspace is the repository's modules as go.work lists them.
+// A workspace is the repository's modules as go.work lists them. The
+// root module is always among them.
 type workspace struct {
 	root    string
 	modules []*module          // in go.work order, the root module first
@@ -77,6 +79,9 @@ func loadWorkspace(root string) (*workspace, error) {
 		} else {
 			ws.modules = append(ws.modules, m)
 		}
+	}
+	if len(ws.modules) == 0 || ws.modules[0].Dir != "." {
+		return nil, errors.New("go.work: does not use the root module, whose path the others extend (run: go work use .)")
 	}
 	all, err := goModDirs(root)
 	if err != nil {
