@@ -56,7 +56,8 @@ func runVerify(root string) error {
 	repo := filepath.Join(tmp, "repo.git")
 	for _, args := range [][]string{
 		{"init", "--quiet", "--bare", repo},
-		{"-C", repo, "fetch", "--quiet", "--no-tags", root, "HEAD"},
+		// --update-shallow lets a shallow clone, as CI may use, be the source.
+		{"-C", repo, "fetch", "--quiet", "--no-tags", "--update-shallow", root, "HEAD"},
 	} {
 		if _, err := gitOutput(root, args...); err != nil {
 			return err
