@@ -1,23 +1,25 @@
+// Unreleased: benchmarks against golang/groupcache; see BENCHMARKS.md.
+
 module github.com/seed3c1b93bc/groupcache/bench
 
 go 1.24
 
 require (
 	github.com/golang/groupcache v0.0.0-20241129210726-2c02b8208cf8
-	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
-)
-
-require (
-	github.com/klauspost/compress v1.18.0 // indirect
-	golang.org/x/sync v0.12.0 // indirect
+	github.com/seed3c1b93bc/groupcache v0.1.0
+	github.com/seed3c1b93bc/groupcache/cache v0.1.0
 )
 
 require (
 	github.com/golang/protobuf v1.5.4 // indirect
-	github.com/seed3c1b93bc/groupcache/cache v0.0.0-00010101000000-000000000000
+	github.com/klauspost/compress v1.18.0 // indirect
+	golang.org/x/sync v0.12.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/seed3c1b93bc/groupcache => ../
-
-replace github.com/seed3c1b93bc/groupcache/cache => ../cache
+// The sibling modules come from this checkout in development and CI; users'
+// builds ignore replace directives and fetch the versions required above.
+replace (
+	github.com/seed3c1b93bc/groupcache => ../
+	github.com/seed3c1b93bc/groupcache/cache => ../cache
+)

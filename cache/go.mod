@@ -4,10 +4,12 @@ go 1.24
 
 require (
 	github.com/klauspost/compress v1.18.0
-	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
+	github.com/seed3c1b93bc/groupcache v0.1.0
 	golang.org/x/sync v0.12.0
 )
 
 require google.golang.org/protobuf v1.36.12 // indirect
 
+// The sibling modules come from this checkout in development and CI; users'
+// builds ignore replace directives and fetch the versions required above.
 replace github.com/seed3c1b93bc/groupcache => ../

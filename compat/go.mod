@@ -1,12 +1,13 @@
+// Unreleased: API and wire compatibility tests against golang/groupcache; nothing
+// imports this module.
+
 module github.com/seed3c1b93bc/groupcache/compat
 
 go 1.24
 
-replace github.com/seed3c1b93bc/groupcache => ../
-
 require (
 	github.com/golang/groupcache v0.0.0-20241129210726-2c02b8208cf8
-	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
+	github.com/seed3c1b93bc/groupcache v0.1.0
 )
 
 require (
@@ -15,3 +16,7 @@ require (
 	golang.org/x/sync v0.12.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+// The sibling modules come from this checkout in development and CI; users'
+// builds ignore replace directives and fetch the versions required above.
+replace github.com/seed3c1b93bc/groupcache => ../

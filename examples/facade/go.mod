@@ -1,10 +1,13 @@
+// Unreleased: a demonstration of the cache facade, run from a checkout with
+// go run ./examples/facade.
+
 module github.com/seed3c1b93bc/groupcache/examples/facade
 
 go 1.24
 
 require (
-	github.com/seed3c1b93bc/groupcache v0.0.0-00010101000000-000000000000
-	github.com/seed3c1b93bc/groupcache/cache v0.0.0-00010101000000-000000000000
+	github.com/seed3c1b93bc/groupcache v0.1.0
+	github.com/seed3c1b93bc/groupcache/cache v0.1.0
 )
 
 require (
@@ -13,6 +16,8 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
+// The sibling modules come from this checkout in development and CI; users'
+// builds ignore replace directives and fetch the versions required above.
 replace (
 	github.com/seed3c1b93bc/groupcache => ../..
 	github.com/seed3c1b93bc/groupcache/cache => ../../cache
