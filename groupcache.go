@@ -232,7 +232,7 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 	g.Stats.Loads.Add(1)
 	if !fromPeer {
 		if peer, ok := g.peers.PickPeer(key); ok {
-			v, expire, _, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
+			v, expire, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
 				if v, expire, ok := g.lookupCache(key, h); ok {
 					g.Stats.CacheHits.Add(1)
 					return v, expire, nil
@@ -275,7 +275,7 @@ func callerGaveUp(ctx context.Context) error {
 // loadLocally runs the Getter for key, once for all concurrent callers in
 // this process, and caches the value in the main cache.
 func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup bool) (ByteView, int64, error) {
-	v, expire, _, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
+	v, expire, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
 		if v, expire, ok := g.lookupCache(key, h); ok {
 			g.Stats.CacheHits.Add(1)
 			return v, expire, nil
