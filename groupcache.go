@@ -108,8 +108,9 @@ type Group struct {
 // golang/groupcache's behaviour.
 type GroupOptions struct {
 	// TTL is how long a loaded value stays valid when its Getter gives
-	// it no expiry of its own through SetExpiry. Zero means values never
-	// expire.
+	// it no expiry of its own through SetExpiry. Zero or negative means
+	// values never expire; so does a TTL that reaches past April 2262,
+	// where Unix nanoseconds overflow an int64.
 	TTL time.Duration
 
 	// Now returns the current time, for deciding expiry. If nil, it is
@@ -312,7 +313,7 @@ func (g *Group) getLocally(ctx context.Context, key string, dest *loadSink) (Byt
 	}
 	expire := dest.expire
 	if expire == 0 && g.ttl > 0 {
-		expire = g.now() + int64(g.ttl)
+		expire = expiryAfter(g.now(), g.ttl)
 	}
 	return v, expire, nil
 }

@@ -68,7 +68,8 @@ func (e *PeerError) Unwrap() error { return e.Err }
 // had loaded it, and drops the copies that other peers keep in their hot
 // caches. value is copied; the caller keeps ownership of it. The zero
 // expire means the group's TTL applies, if it has one, and otherwise that
-// the value never expires.
+// the value never expires; an expire after April 2262 means never too
+// (see SetExpiry).
 //
 // When the owner is remote and cannot be reached, Set returns a
 // *PeerError and nothing is stored. Peers whose hot copy could not be
@@ -78,7 +79,7 @@ func (g *Group) Set(ctx context.Context, key string, value []byte, expire time.T
 	g.peersOnce.Do(g.initPeers)
 	exp := unixNano(expire)
 	if exp == 0 && g.ttl > 0 {
-		exp = g.now() + int64(g.ttl)
+		exp = expiryAfter(g.now(), g.ttl)
 	}
 	owner, remote := g.peers.PickPeer(key)
 	if remote {
