@@ -125,6 +125,8 @@ type GroupOptions struct {
 // Concurrent callers both in the local process and in other processes
 // receive copies of the answer once the original Get completes.
 //
+// cacheBytes bounds the bytes of the keys and values that the group's main
+// and hot caches hold together; zero or negative means nothing is cached.
 // The group name must be unique for each getter: a duplicate name panics.
 // A nil getter panics. The group is registered in DefaultRegistry.
 func NewGroup(name string, cacheBytes int64, getter Getter) *Group {
