@@ -163,9 +163,10 @@ func (r *Registry) NewGroupOpts(name string, cacheBytes int64, getter Getter, o 
 			g.now = func() int64 { return now().UnixNano() }
 		}
 	}
-	// Small caches get one shard, and so one clock: eviction in exact
-	// CLOCK order. Large ones get enough shards that concurrent loads
-	// rarely meet on a lock (hits take none).
+	// Large caches split their index into shards, so that no table grows
+	// all at once and the exact lookups of concurrent loads rarely meet
+	// on a lock (hits take none). Eviction follows one clock across the
+	// shards either way.
 	var log2Shards uint
 	if cacheBytes >= 1<<20 {
 		log2Shards = 5
@@ -418,7 +419,7 @@ func (g *Group) insertLocked(key string, h uint64, v ByteView, expire int64, c *
 		if hotBytes > mainBytes/8 {
 			victim, other = other, victim
 		}
-		if !victim.removeOldest(h) && !other.removeOldest(h) {
+		if !victim.removeOldest() && !other.removeOldest() {
 			return
 		}
 	}
