@@ -142,3 +142,45 @@ func TestFarFutureExpiryTravelsBetweenPeers(t *testing.T) {
 		})
 	}
 }
+
+// TestClockSkew documents what clock skew between peers costs, expiries
+// being absolute times. Within the TTL, nothing: the asking peer gets the
+// owner's value, which expires early or late by the skew. Beyond it, the
+// owner's answers arrive already expired: the asking peer counts a
+// PeerError, loads the key itself and caches it by its own clock, so
+// that it pays once per key and TTL, not on every Get.
+func TestClockSkew(t *testing.T) {
+	const ttl = time.Minute
+	for _, tc := range []struct {
+		name       string
+		skew       time.Duration // how far the asker's clock is ahead
+		peerErrors int64         // per TTL
+	}{
+		{"within the TTL", ttl / 2, 0},
+		{"beyond the TTL", 2 * ttl, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			clock := newFakeClock()
+			c := startClusterOpts(t, 2, 1<<20, nil, &GroupOptions{TTL: ttl, Now: clock.Now}, nil)
+			for _, p := range c.peers {
+				t.Cleanup(p.pool.CloseIdleConnections)
+			}
+			owner, asker := c.peers[0], c.peers[1]
+			asker.group.now = func() int64 { return clock.Now().Add(tc.skew).UnixNano() }
+			key := c.keysOwnedBy(owner, 1)[0]
+			for lifetime := int64(1); lifetime <= 3; lifetime++ {
+				for range 50 {
+					if got := getString(t, asker.group, key); got != "v:"+key {
+						t.Fatalf("Get = %q", got)
+					}
+				}
+				st := &asker.group.Stats
+				if st.PeerErrors.Get() != lifetime*tc.peerErrors || st.LocalLoads.Get() != lifetime*tc.peerErrors {
+					t.Fatalf("after %d TTLs, PeerErrors %v and LocalLoads %v; want %d each", lifetime, &st.PeerErrors, &st.LocalLoads, lifetime*tc.peerErrors)
+				}
+				clock.Advance(ttl)
+			}
+		})
+	}
+}
