@@ -3,7 +3,10 @@ package groupcache
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -71,4 +74,80 @@ func BenchmarkGetMissEvictSharded(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		g.Get(ctx, keys[i%len(keys)], sink)
 	}
+}
+
+// TestConcurrentEvictionsAcrossShards runs readers against writers that
+// add, remove and evict keys of every shard, so that an eviction often
+// takes an entry from another shard than the one a writer or reader is
+// in, and checks that no reader sees another key's value and that the
+// clock, the tables and the counts agree at the end.
+func TestConcurrentEvictionsAcrossShards(t *testing.T) {
+	const (
+		keys    = 512
+		limit   = 64
+		writers = 2
+		readers = 4
+		opsPerG = 4000
+	)
+	c := newClockCache(5)
+	never := func() int64 { return 0 }
+	seed := maphash.MakeSeed()
+	key := func(i int) (string, uint64) {
+		k := fmt.Sprintf("key%d", i)
+		return k, maphash.String(seed, k)
+	}
+	var wg sync.WaitGroup
+	var bad sync.Map
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 5))
+			for op := range opsPerG {
+				k, h := key(rng.IntN(keys))
+				if rng.IntN(8) == 0 {
+					c.remove(k, h)
+					continue
+				}
+				c.add(k, h, cacheValue(k, op), 0)
+				for c.stats().Items > limit {
+					c.removeOldest()
+				}
+			}
+		}()
+	}
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(r), 6))
+			for range opsPerG {
+				k, h := key(rng.IntN(keys))
+				get := c.get
+				if rng.IntN(2) == 0 {
+					get = c.getExact
+				}
+				if v, _, ok := get(k, h, never); ok && !strings.HasPrefix(v.String(), k+"=") {
+					bad.Store(k, v.String())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	bad.Range(func(k, v any) bool {
+		t.Errorf("get(%q) = %q", k, v)
+		return true
+	})
+	var items, bytes int64
+	for i := range keys {
+		k, h := key(i)
+		if v, ok := peek(c, k, h); ok {
+			items++
+			bytes += int64(len(k) + len(v))
+		}
+	}
+	if st := c.stats(); st.Items != items || st.Bytes != bytes || items > limit || st.Evictions == 0 {
+		t.Fatalf("stats %+v; the entries found are %d, of %d bytes", st, items, bytes)
+	}
+	checkClock(t, c)
 }
