@@ -115,7 +115,9 @@ type HTTPPoolOptions struct {
 	// answer with a longer value is abandoned after reading at most
 	// this many bytes and a few of framing, and the key is loaded
 	// locally; a PUT of a longer value is refused with 413, and Set
-	// refuses one with ErrValueTooLarge. If zero or negative, it is
+	// refuses one with ErrValueTooLarge. A longer value from a Getter is
+	// served where it was loaded, and each other peer that asks for it
+	// loads it itself (counting a PeerError). If zero or negative, it is
 	// DefaultMaxValueBytes; more than 1 GiB is taken as 1 GiB, which keeps
 	// a peer's answer within what one buffer can hold on every platform.
 	MaxValueBytes int64
