@@ -12,36 +12,57 @@ import (
 //
 // A hit is the operation a groupcache exists for, so get writes nothing
 // that other cores are likely to hold: it takes no lock, moves nothing
-// and counts nothing (the Group counts lookups, see lookupCounts). Each
-// shard's index is a table of atomic pointers to entries that never
-// change once published, save for a reference bit. Writers take the
-// shard's mutex and publish with atomic stores, and evict with the CLOCK
-// algorithm (second chance): entries queue in insertion order, and the
-// clock hand at the head of the queue evicts the first entry that has not
-// been referenced since the hand last passed it, clearing the bit of each
-// one it spares. A hit sets the bit only if it is clear, so an entry in
-// steady use is written to once per turn of the hand, not on every hit.
+// and counts nothing (the Group counts lookups, see lookupCounts). The
+// index is split into shards, each a table of atomic pointers to entries
+// that never change once published, save for a reference bit. Writers
+// take the cache's mutex, then the mutex of the shard whose table they
+// change, and publish with atomic stores.
+//
+// Eviction follows one CLOCK (second chance) across all shards: entries
+// queue in insertion order, and the clock hand at the head of the queue
+// evicts the first entry that has not been referenced since the hand last
+// passed it, clearing the bit of each one it spares. A hit sets the bit
+// only if it is clear, so an entry in steady use is written to once per
+// turn of the hand, not on every hit. A clock per shard would evict from
+// the shard of the key being added, so that a new key could push out a
+// key in steady use, or itself, while unused keys of other shards stay.
 //
 // Every method is safe for concurrent use. Keys arrive with their hash,
-// computed once by the caller: the high bits pick the shard, the low bits
-// the slot inside it.
+// computed once by the caller: the high bits of its low 32 pick the
+// shard, the low bits the slot inside it.
 type clockCache struct {
+	// Readers use only these two fields.
 	shards []shard
-	shift  uint // the hash is shifted right by this to pick a shard
+	shift  uint // the 32-bit hash is shifted right by this to pick a shard
 
-	nbytes atomic.Int64 // sum of the shards' nbytes, readable without locks
+	// Writers' fields start on another cache line, however the struct
+	// is aligned, so that writes do not evict readers' copy of shards.
+	_ [64]byte
+
+	nbytes atomic.Int64 // bytes of all keys and values, readable without locks
+
+	mu        sync.Mutex
+	clock     clockList // every entry, oldest first; guarded by mu
+	n         int       // live entries; guarded by mu
+	evictions int64     // guarded by mu
 }
 
-// newClockCache returns a cache of 1<<log2Shards shards.
+// newClockCache returns a cache of 1<<log2Shards shards; log2Shards must
+// be at most 32.
 func newClockCache(log2Shards uint) *clockCache {
 	return &clockCache{
 		shards: make([]shard, 1<<log2Shards),
-		shift:  64 - log2Shards, // a shift by 64 yields 0: one shard
+		shift:  32 - log2Shards, // a shift by 32 yields 0: one shard
 	}
 }
 
 func (c *clockCache) shardFor(h uint64) *shard {
-	return &c.shards[h>>c.shift]
+	return &c.shards[uint32(h)>>c.shift]
+}
+
+// shardOf returns the shard whose table holds e.
+func (c *clockCache) shardOf(e *entry) *shard {
+	return &c.shards[e.hash>>c.shift]
 }
 
 // get returns the value of key and its expiry (Unix nanoseconds, 0 for
@@ -54,8 +75,7 @@ func (c *clockCache) shardFor(h uint64) *shard {
 // miss in a way that must not be repeated, such as running a Getter,
 // checks again with getExact.
 func (c *clockCache) get(key string, h uint64, now func() int64) (v ByteView, expire int64, ok bool) {
-	s := c.shardFor(h)
-	return c.use(s, s.lookup(key, uint32(h)), now)
+	return c.use(c.shardFor(h).lookup(key, uint32(h)), now)
 }
 
 // getExact is get under the shard's lock: it never misses a key that is
@@ -65,17 +85,17 @@ func (c *clockCache) getExact(key string, h uint64, now func() int64) (v ByteVie
 	s.mu.Lock()
 	_, e := s.find(key, uint32(h))
 	s.mu.Unlock()
-	return c.use(s, e, now)
+	return c.use(e, now)
 }
 
-// use returns the value of e, found in s, unless e is nil or has expired
-// by now(), and marks it referenced. An expired entry is removed.
-func (c *clockCache) use(s *shard, e *entry, now func() int64) (v ByteView, expire int64, ok bool) {
+// use returns the value of e unless e is nil or has expired by now(), and
+// marks it referenced. An expired entry is removed.
+func (c *clockCache) use(e *entry, now func() int64) (v ByteView, expire int64, ok bool) {
 	if e == nil {
 		return ByteView{}, 0, false
 	}
 	if e.expire != 0 && e.expire <= now() {
-		c.removeEntry(s, e)
+		c.removeEntry(e)
 		return ByteView{}, 0, false
 	}
 	// Only the first hit after the clock hand passed writes: the
@@ -87,56 +107,90 @@ func (c *clockCache) use(s *shard, e *entry, now func() int64) (v ByteView, expi
 }
 
 // removeEntry removes e if it is still the entry of its key.
-func (c *clockCache) removeEntry(s *shard, e *entry) {
+func (c *clockCache) removeEntry(e *entry) {
+	c.mu.Lock()
+	s := c.shardOf(e)
 	s.mu.Lock()
-	var freed int64
-	if pos := s.slotOf(e); pos >= 0 {
-		freed = s.removeAt(pos, e)
+	pos := s.slotOf(e)
+	if pos >= 0 {
+		s.deleteAt(pos)
 	}
 	s.mu.Unlock()
-	c.nbytes.Add(-freed)
+	if pos >= 0 {
+		c.unlink(e)
+	}
+	c.mu.Unlock()
 }
 
 // add stores value under key, replacing any value it had, as the newest
-// entry of its shard.
+// entry.
 func (c *clockCache) add(key string, h uint64, value ByteView, expire int64) {
+	e := &entry{key: key, value: value, expire: expire, hash: uint32(h)}
+	c.mu.Lock()
 	s := c.shardFor(h)
 	s.mu.Lock()
-	delta := s.add(key, uint32(h), value, expire)
+	old := s.put(e)
 	s.mu.Unlock()
-	c.nbytes.Add(delta)
+	if old != nil {
+		c.unlink(old)
+	}
+	c.clock.push(e)
+	c.n++
+	c.nbytes.Add(entrySize(key, value))
+	c.mu.Unlock()
 }
 
 // remove deletes key and reports whether it was present.
 func (c *clockCache) remove(key string, h uint64) bool {
+	c.mu.Lock()
 	s := c.shardFor(h)
 	s.mu.Lock()
 	pos, e := s.find(key, uint32(h))
-	var freed int64
 	if e != nil {
-		freed = s.removeAt(pos, e)
+		s.deleteAt(pos)
 	}
 	s.mu.Unlock()
-	c.nbytes.Add(-freed)
+	if e != nil {
+		c.unlink(e)
+	}
+	c.mu.Unlock()
 	return e != nil
 }
 
-// removeOldest evicts the entry at the clock hand of the shard that h
-// picks or, if that one is empty, of the next shard that is not. It
-// reports whether it evicted anything.
-func (c *clockCache) removeOldest(h uint64) bool {
-	first := int(h >> c.shift)
-	for k := range c.shards {
-		s := &c.shards[(first+k)%len(c.shards)]
-		s.mu.Lock()
-		freed, ok := s.evict()
-		s.mu.Unlock()
-		if ok {
-			c.nbytes.Add(-freed)
-			return true
+// removeOldest evicts the entry at the clock hand that has not been
+// referenced since the hand last passed it, and reports whether it
+// evicted anything.
+func (c *clockCache) removeOldest() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Hits may set reference bits as fast as the hand clears them: once
+	// the hand has passed every entry, it evicts the next one whatever
+	// its bit.
+	for spare := c.n; c.clock.head != nil; spare-- {
+		e := c.clock.head
+		if spare > 0 && e.ref.Load() != 0 {
+			e.ref.Store(0)
+			c.clock.remove(e)
+			c.clock.push(e)
+			continue
 		}
+		s := c.shardOf(e)
+		s.mu.Lock()
+		s.deleteAt(s.slotOf(e))
+		s.mu.Unlock()
+		c.unlink(e)
+		c.evictions++
+		return true
 	}
 	return false
+}
+
+// unlink takes e, which its shard's table no longer holds, off the clock
+// and the counts. c.mu must be held.
+func (c *clockCache) unlink(e *entry) {
+	c.clock.remove(e)
+	c.n--
+	c.nbytes.Add(-entrySize(e.key, e.value))
 }
 
 // bytes returns the bytes of all keys and values.
@@ -144,25 +198,17 @@ func (c *clockCache) bytes() int64 {
 	return c.nbytes.Load()
 }
 
-// stats sums the shards' sizes and evictions. Gets and Hits are the
+// stats returns the cache's size and evictions. Gets and Hits are the
 // Group's to fill in.
 func (c *clockCache) stats() CacheStats {
-	var st CacheStats
-	for k := range c.shards {
-		s := &c.shards[k]
-		s.mu.Lock()
-		st.Bytes += s.nbytes
-		st.Items += int64(s.n)
-		st.Evictions += s.evictions
-		s.mu.Unlock()
-	}
-	return st
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Bytes: c.nbytes.Load(), Items: int64(c.n), Evictions: c.evictions}
 }
 
-// A shard is one CLOCK cache. Its entries are found through an
-// open-addressed table (linear probing, deletion by backward shift) whose
-// slots readers load atomically, and queue for eviction in a list linked
-// through the entries.
+// A shard is one part of a clockCache's index: an open-addressed table
+// (linear probing, deletion by backward shift) whose slots readers load
+// atomically.
 type shard struct {
 	// table is all that readers touch. It is replaced, not changed, when
 	// it grows: a reader that loaded the old one finishes its probe on a
@@ -173,13 +219,10 @@ type shard struct {
 	// lock does not evict readers' copy of table.
 	_ [56]byte
 
+	// mu guards n and changes to table. Writers take it after the
+	// cache's mutex; getExact takes it alone.
 	mu sync.Mutex
-
-	// All fields below are guarded by mu.
-	clock     clockList // the entries, oldest first
-	n         int       // live entries
-	nbytes    int64     // bytes of live keys and values
-	evictions int64
+	n  int // live entries
 
 	_ [64]byte // keep the next shard's table off this cache line
 }
@@ -201,8 +244,8 @@ type entry struct {
 	hash   uint32        // the low bits of the key's hash
 	ref    atomic.Uint32 // 1 if hit since the clock hand last passed
 
-	// The entry's neighbours in its shard's clock, guarded by the
-	// shard's lock. Readers never touch them.
+	// The entry's neighbours in its cache's clock, guarded by the
+	// cache's lock. Readers never touch them.
 	prev, next *entry
 }
 
@@ -272,61 +315,25 @@ func (s *shard) slotOf(e *entry) int {
 	}
 }
 
-// add inserts or replaces key and returns the change in bytes. s.mu must
-// be held.
-func (s *shard) add(key string, h uint32, value ByteView, expire int64) int64 {
-	e := &entry{key: key, value: value, expire: expire, hash: h}
-	if pos, old := s.find(key, h); old != nil {
-		// The new entry takes the old one's slot, and the newest
-		// place in the clock.
+// put publishes e, in the place of the entry of its key if there is one,
+// and returns that entry. s.mu must be held.
+func (s *shard) put(e *entry) *entry {
+	if pos, old := s.find(e.key, e.hash); old != nil {
 		s.table.Load().slots[pos].Store(e)
-		s.clock.remove(old)
-		s.clock.push(e)
-		delta := int64(value.Len() - old.value.Len())
-		s.nbytes += delta
-		return delta
+		return old
 	}
 	if t := s.table.Load(); t == nil || (s.n+1)*4 > len(t.slots)*3 {
 		s.growTable()
 	}
 	s.insertSlot(e)
-	s.clock.push(e)
 	s.n++
-	size := entrySize(key, value)
-	s.nbytes += size
-	return size
+	return nil
 }
 
-// evict removes the entry at the clock hand that has not been referenced
-// since the hand last passed it, and returns the bytes it freed. s.mu
-// must be held.
-func (s *shard) evict() (int64, bool) {
-	// Hits may set reference bits as fast as the hand clears them: once
-	// the hand has passed every entry, it evicts the next one whatever
-	// its bit.
-	for spare := s.n; s.clock.head != nil; spare-- {
-		e := s.clock.head
-		if spare > 0 && e.ref.Load() != 0 {
-			e.ref.Store(0)
-			s.clock.remove(e)
-			s.clock.push(e)
-			continue
-		}
-		s.evictions++
-		return s.removeAt(s.slotOf(e), e), true
-	}
-	return 0, false
-}
-
-// removeAt removes e, found at slot pos, and returns the bytes freed.
-// s.mu must be held.
-func (s *shard) removeAt(pos int, e *entry) int64 {
+// deleteAt removes the entry at slot pos. s.mu must be held.
+func (s *shard) deleteAt(pos int) {
 	s.deleteSlot(pos)
-	s.clock.remove(e)
 	s.n--
-	size := entrySize(e.key, e.value)
-	s.nbytes -= size
-	return size
 }
 
 // growTable publishes a table of twice as many slots, holding the same

@@ -85,17 +85,18 @@ func peek(c *clockCache, key string, h uint64) (string, bool) {
 	return e.value.String(), true
 }
 
-// TestShardMatchesModel drives a one-shard cache and the model with the
-// same random operations over a small key space, so that probe runs
-// collide, wrap around and are shifted back on deletion and the table
-// grows, and compares every answer, every eviction and, after each round,
-// every entry.
+// TestShardMatchesModel drives a cache, of one shard or of 32, and the
+// model with the same random operations over a small key space, so that
+// probe runs collide, wrap around and are shifted back on deletion and
+// the table grows, and compares every answer, every eviction and, after
+// each round, every entry. The clock spans the shards: eviction order is
+// the model's whatever the number of shards.
 func TestShardMatchesModel(t *testing.T) {
 	seed := maphash.MakeSeed()
 	rng := rand.New(rand.NewPCG(1, 2))
 	never := func() int64 { panic("no entry expires") }
 	for round := 0; round < 20; round++ {
-		c := newClockCache(0)
+		c := newClockCache(uint(round%4/2) * 5)
 		m := newModelClock()
 		keys := 1 + rng.IntN(200)
 		hash := func(key string) uint64 {
@@ -131,7 +132,7 @@ func TestShardMatchesModel(t *testing.T) {
 				}
 			case 4:
 				victim, want := m.removeOldest()
-				if got := c.removeOldest(h); got != want {
+				if got := c.removeOldest(); got != want {
 					t.Fatalf("round %d op %d: removeOldest = %v; want %v", round, op, got, want)
 				}
 				if _, ok := peek(c, victim, hash(victim)); want && ok {
@@ -154,7 +155,7 @@ func TestShardMatchesModel(t *testing.T) {
 		// Eviction order must be the model's.
 		for {
 			victim, ok := m.removeOldest()
-			if got := c.removeOldest(0); got != ok {
+			if got := c.removeOldest(); got != ok {
 				t.Fatalf("round %d: removeOldest = %v; want %v", round, got, ok)
 			}
 			if !ok {
@@ -182,7 +183,7 @@ func TestClockSparesReferencedEntries(t *testing.T) {
 	}
 	c.add("c", 2, ByteView{s: "v2"}, 0) // replaced: now the newest
 	for _, want := range []string{"b", "d", "c", "a"} {
-		if !c.removeOldest(0) {
+		if !c.removeOldest() {
 			t.Fatalf("cache empty before %q was evicted", want)
 		}
 		for k, h := range hashes {
@@ -192,7 +193,7 @@ func TestClockSparesReferencedEntries(t *testing.T) {
 		}
 		delete(hashes, want)
 	}
-	if c.removeOldest(0) || c.bytes() != 0 {
+	if c.removeOldest() || c.bytes() != 0 {
 		t.Fatalf("cache not empty: %d bytes", c.bytes())
 	}
 }
@@ -206,7 +207,7 @@ func TestClockEvictsEvenIfAllReferenced(t *testing.T) {
 		c.add(fmt.Sprint(i), uint64(i), ByteView{s: "v"}, 0)
 		c.get(fmt.Sprint(i), uint64(i), never)
 	}
-	if !c.removeOldest(0) {
+	if !c.removeOldest() {
 		t.Fatal("removeOldest evicted nothing")
 	}
 	if _, ok := peek(c, "0", 0); ok {
@@ -261,38 +262,45 @@ func TestCacheShardsSpreadAndEvictAcrossShards(t *testing.T) {
 	}
 	// removeOldest must find entries in any shard, whatever the hint.
 	for i := 0; i < 100; i++ {
-		if !c.removeOldest(0) {
+		if !c.removeOldest() {
 			t.Fatalf("removeOldest failed with %d entries left", 100-i)
 		}
 	}
-	if c.removeOldest(0) || c.bytes() != 0 {
+	if c.removeOldest() || c.bytes() != 0 {
 		t.Fatalf("cache not empty: %d bytes", c.bytes())
 	}
 }
 
-// checkClock checks that each shard's clock links exactly the entries in
-// its table, both ways.
+// checkClock checks that the cache's clock links exactly the entries in
+// its shards' tables, both ways.
 func checkClock(t *testing.T, c *clockCache) {
 	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tables := 0
 	for k := range c.shards {
 		s := &c.shards[k]
 		s.mu.Lock()
-		n := 0
-		var prev *entry
-		for e := s.clock.head; e != nil && n <= s.n; e = e.next {
-			if e.prev != prev {
-				t.Errorf("shard %d: clock entry %d, %q, is not linked back to its predecessor", k, n, e.key)
-			}
-			if s.slotOf(e) < 0 {
-				t.Errorf("shard %d: clock entry %d, %q, is not in the table", k, n, e.key)
-			}
-			prev = e
-			n++
+		tables += s.n
+		s.mu.Unlock()
+	}
+	n := 0
+	var prev *entry
+	for e := c.clock.head; e != nil && n <= c.n; e = e.next {
+		if e.prev != prev {
+			t.Errorf("clock entry %d, %q, is not linked back to its predecessor", n, e.key)
 		}
-		if n != s.n || s.clock.tail != prev {
-			t.Errorf("shard %d: clock links %d entries, ending at %p; the table holds %d, the tail is %p", k, n, prev, s.n, s.clock.tail)
+		s := c.shardOf(e)
+		s.mu.Lock()
+		if s.slotOf(e) < 0 {
+			t.Errorf("clock entry %d, %q, is not in its shard's table", n, e.key)
 		}
 		s.mu.Unlock()
+		prev = e
+		n++
+	}
+	if n != c.n || n != tables || c.clock.tail != prev {
+		t.Errorf("clock links %d entries, ending at %p; the count is %d, the tables hold %d, the tail is %p", n, prev, c.n, tables, c.clock.tail)
 	}
 }
 
@@ -310,8 +318,8 @@ func TestClockHoldsOnlyLiveEntries(t *testing.T) {
 		}
 	}
 	checkClock(t, c)
-	if s := &c.shards[0]; s.n != 1 || s.clock.head == nil || s.clock.head.key != "stay" {
-		t.Fatalf("%d live entries; the clock starts at %+v", s.n, s.clock.head)
+	if c.n != 1 || c.clock.head == nil || c.clock.head.key != "stay" {
+		t.Fatalf("%d live entries; the clock starts at %+v", c.n, c.clock.head)
 	}
 }
 
@@ -456,7 +464,7 @@ func TestConcurrentEvictions(t *testing.T) {
 				k, h := key(rng.IntN(keys))
 				c.add(k, h, cacheValue(k, op), 0)
 				for c.shards[0].size() > 64 {
-					c.removeOldest(h)
+					c.removeOldest()
 				}
 			}
 		}()

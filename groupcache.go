@@ -108,8 +108,9 @@ type Group struct {
 // golang/groupcache's behaviour.
 type GroupOptions struct {
 	// TTL is how long a loaded value stays valid when its Getter gives
-	// it no expiry of its own through SetExpiry. Zero means values never
-	// expire.
+	// it no expiry of its own through SetExpiry. Zero or negative means
+	// values never expire; so does a TTL that reaches past April 2262,
+	// where Unix nanoseconds overflow an int64.
 	TTL time.Duration
 
 	// Now returns the current time, for deciding expiry. If nil, it is
@@ -124,6 +125,8 @@ type GroupOptions struct {
 // Concurrent callers both in the local process and in other processes
 // receive copies of the answer once the original Get completes.
 //
+// cacheBytes bounds the bytes of the keys and values that the group's main
+// and hot caches hold together; zero or negative means nothing is cached.
 // The group name must be unique for each getter: a duplicate name panics.
 // A nil getter panics. The group is registered in DefaultRegistry.
 func NewGroup(name string, cacheBytes int64, getter Getter) *Group {
@@ -160,9 +163,10 @@ func (r *Registry) NewGroupOpts(name string, cacheBytes int64, getter Getter, o 
 			g.now = func() int64 { return now().UnixNano() }
 		}
 	}
-	// Small caches get one shard, and so one clock: eviction in exact
-	// CLOCK order. Large ones get enough shards that concurrent loads
-	// rarely meet on a lock (hits take none).
+	// Large caches split their index into shards, so that no table grows
+	// all at once and the exact lookups of concurrent loads rarely meet
+	// on a lock (hits take none). Eviction follows one clock across the
+	// shards either way.
 	var log2Shards uint
 	if cacheBytes >= 1<<20 {
 		log2Shards = 5
@@ -232,7 +236,7 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 	g.Stats.Loads.Add(1)
 	if !fromPeer {
 		if peer, ok := g.peers.PickPeer(key); ok {
-			v, expire, _, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
+			v, expire, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
 				if v, expire, ok := g.lookupCache(key, h); ok {
 					g.Stats.CacheHits.Add(1)
 					return v, expire, nil
@@ -275,7 +279,7 @@ func callerGaveUp(ctx context.Context) error {
 // loadLocally runs the Getter for key, once for all concurrent callers in
 // this process, and caches the value in the main cache.
 func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup bool) (ByteView, int64, error) {
-	v, expire, _, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
+	v, expire, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
 		if v, expire, ok := g.lookupCache(key, h); ok {
 			g.Stats.CacheHits.Add(1)
 			return v, expire, nil
@@ -312,7 +316,7 @@ func (g *Group) getLocally(ctx context.Context, key string, dest *loadSink) (Byt
 	}
 	expire := dest.expire
 	if expire == 0 && g.ttl > 0 {
-		expire = g.now() + int64(g.ttl)
+		expire = expiryAfter(g.now(), g.ttl)
 	}
 	return v, expire, nil
 }
@@ -415,7 +419,7 @@ func (g *Group) insertLocked(key string, h uint64, v ByteView, expire int64, c *
 		if hotBytes > mainBytes/8 {
 			victim, other = other, victim
 		}
-		if !victim.removeOldest(h) && !other.removeOldest(h) {
+		if !victim.removeOldest() && !other.removeOldest() {
 			return
 		}
 	}

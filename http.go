@@ -39,6 +39,11 @@ const (
 	// DefaultMaxKeyBytes bounds the key of a request a peer accepts when
 	// HTTPPoolOptions.MaxKeyBytes is zero.
 	DefaultMaxKeyBytes = 8 << 10
+
+	// The largest settings a pool takes; larger ones are taken as these.
+	maxMaxValueBytes = 1 << 30
+	maxMaxKeyBytes   = 256 << 20
+	maxReplicas      = 1 << 12
 )
 
 // HTTPPool implements PeerPicker for a pool of HTTP peers. It is also the
@@ -86,7 +91,10 @@ type HTTPPoolOptions struct {
 	BasePath string
 
 	// Replicas specifies the number of key replicas on the consistent hash.
-	// If blank, it defaults to 50.
+	// If zero or negative, it defaults to 50; more than 4096 is taken as
+	// 4096, which bounds the ring's memory and the time to build it
+	// (Replicas points per peer). Peers that share a ring need the same
+	// value.
 	Replicas int
 
 	// HashFn specifies the hash function of the consistent hash.
@@ -99,19 +107,26 @@ type HTTPPoolOptions struct {
 
 	// PeerTimeout bounds each request to a peer, reading the answer
 	// included. If zero, it is DefaultPeerTimeout; a negative value
-	// means no bound but the caller's context.
+	// means no bound but the caller's context. Any positive value is
+	// taken as it is.
 	PeerTimeout time.Duration
 
 	// MaxValueBytes bounds a value carried between peers. A peer's
 	// answer with a longer value is abandoned after reading at most
 	// this many bytes and a few of framing, and the key is loaded
-	// locally; a PUT of a longer value is refused with 413. If zero, it
-	// is DefaultMaxValueBytes.
+	// locally; a PUT of a longer value is refused with 413, and Set
+	// refuses one with ErrValueTooLarge. A longer value from a Getter is
+	// served where it was loaded, and each other peer that asks for it
+	// loads it itself (counting a PeerError). If zero or negative, it is
+	// DefaultMaxValueBytes; more than 1 GiB is taken as 1 GiB, which keeps
+	// a peer's answer within what one buffer can hold on every platform.
 	MaxValueBytes int64
 
 	// MaxKeyBytes bounds the key of a request this pool serves: a longer
 	// one is refused with 414 Request URI Too Long before any group sees
-	// it. If zero, it is DefaultMaxKeyBytes.
+	// it. If zero or negative, it is DefaultMaxKeyBytes; more than 256 MiB
+	// is taken as 256 MiB, which keeps the escaped path's bound within an
+	// int on every platform.
 	MaxKeyBytes int
 
 	// Secret, if not empty, turns on request authentication: the pool
@@ -165,18 +180,14 @@ func NewHTTPPoolOpts(self string, o *HTTPPoolOptions) *HTTPPool {
 	if p.opts.BasePath == "" {
 		p.opts.BasePath = defaultBasePath
 	}
-	if p.opts.Replicas == 0 {
-		p.opts.Replicas = defaultReplicas
-	}
 	if p.opts.PeerTimeout == 0 {
 		p.opts.PeerTimeout = DefaultPeerTimeout
 	}
-	if p.opts.MaxValueBytes == 0 {
-		p.opts.MaxValueBytes = DefaultMaxValueBytes
-	}
-	if p.opts.MaxKeyBytes == 0 {
-		p.opts.MaxKeyBytes = DefaultMaxKeyBytes
-	}
+	// The limits are added to and multiplied with framing sizes, which
+	// must not overflow.
+	p.opts.Replicas = clampOption(p.opts.Replicas, defaultReplicas, maxReplicas)
+	p.opts.MaxValueBytes = clampOption(p.opts.MaxValueBytes, DefaultMaxValueBytes, maxMaxValueBytes)
+	p.opts.MaxKeyBytes = clampOption(p.opts.MaxKeyBytes, DefaultMaxKeyBytes, maxMaxKeyBytes)
 	p.registry = p.opts.Registry
 	if p.registry == nil {
 		p.registry = DefaultRegistry
@@ -190,6 +201,18 @@ func NewHTTPPoolOpts(self string, o *HTTPPoolOptions) *HTTPPool {
 	}
 	p.registry.RegisterPeerPicker(func() PeerPicker { return p })
 	return p
+}
+
+// clampOption returns v, or def if v is zero or negative, or most if v
+// is larger.
+func clampOption[T int | int64](v, def, most T) T {
+	switch {
+	case v <= 0:
+		return def
+	case v > most:
+		return most
+	}
+	return v
 }
 
 // newPeerTransport returns the default client transport. Peers are few and

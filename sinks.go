@@ -2,6 +2,7 @@ package groupcache
 
 import (
 	"errors"
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -81,7 +82,9 @@ func setProtoView(s viewSetter, m protoadapt.MessageV1) error {
 // until t: no peer serves it after t, and a Get after t loads it again. A
 // Getter calls it before or after its Set call. The zero t means the value
 // never expires, which is the default unless the Group has a TTL (see
-// GroupOptions). It has no effect on a sink that is not a Getter's.
+// GroupOptions); so does a t after April 2262, past which Unix nanoseconds
+// overflow an int64. A t before 1970 means the value has already expired.
+// It has no effect on a sink that is not a Getter's.
 func SetExpiry(dest Sink, t time.Time) {
 	if s, ok := dest.(*loadSink); ok {
 		s.expire = unixNano(t)
@@ -89,15 +92,44 @@ func SetExpiry(dest Sink, t time.Time) {
 }
 
 // unixNano converts t to the expiry form used inside the caches and on the
-// wire: Unix nanoseconds, with the zero time meaning "never".
+// wire: Unix nanoseconds, with the zero time meaning "never". Times that
+// the form cannot hold are clamped, because t.UnixNano would wrap them
+// around: one after April 2262 becomes neverExpires, and one before 1970
+// becomes 1, already expired but not "never".
 func unixNano(t time.Time) int64 {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return 0
+	case !t.After(unixEpoch):
+		return 1
+	case !t.Before(lastUnixNano):
+		return neverExpires
 	}
-	if n := t.UnixNano(); n > 0 {
-		return n
+	return t.UnixNano()
+}
+
+// neverExpires is the expiry of a value whose expiry or TTL reaches past
+// what Unix nanoseconds in an int64 can hold: no clock reads that late,
+// so the value never expires, and unlike 0 it does not let a group's TTL
+// apply instead.
+const neverExpires = math.MaxInt64
+
+var (
+	unixEpoch    = time.Unix(0, 0)
+	lastUnixNano = time.Unix(0, neverExpires)
+)
+
+// expiryAfter returns the expiry ttl after now, both in Unix nanoseconds,
+// clamped to neverExpires instead of wrapping around. ttl must be
+// positive.
+func expiryAfter(now int64, ttl time.Duration) int64 {
+	if now > neverExpires-int64(ttl) {
+		return neverExpires
 	}
-	return 1 // before 1970: already expired, but not "never"
+	if e := now + int64(ttl); e > 0 {
+		return e
+	}
+	return 1 // a clock before 1970: already expired, but not "never"
 }
 
 // loadSink is the sink a Getter fills during a load: the value as the

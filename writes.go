@@ -53,6 +53,15 @@ var (
 	ErrValueTooLarge = errors.New("groupcache: value larger than MaxValueBytes")
 )
 
+// A valueLimiter is a PeerPicker that bounds the values its peers carry.
+type valueLimiter interface {
+	maxValueBytes() int64
+}
+
+// maxValueBytes implements valueLimiter with the pool's MaxValueBytes. It
+// lives with Set, its one user.
+func (p *HTTPPool) maxValueBytes() int64 { return p.opts.MaxValueBytes }
+
 // A PeerError reports a peer that a Set or Remove could not reach or that
 // refused it. Peer names it (for an HTTPPool peer, its base URL followed
 // by the pool's base path).
@@ -70,7 +79,12 @@ func (e *PeerError) Unwrap() error { return e.Err }
 // had loaded it, and drops the copies that other peers keep in their hot
 // caches. value is copied; the caller keeps ownership of it. The zero
 // expire means the group's TTL applies, if it has one, and otherwise that
-// the value never expires.
+// the value never expires; an expire after April 2262 means never too
+// (see SetExpiry).
+//
+// A value longer than the MaxValueBytes of the group's HTTPPool could not
+// be fetched from the owner by any other peer: Set refuses it with
+// ErrValueTooLarge and stores nothing, wherever the owner is.
 //
 // When the owner is remote and cannot be reached, Set returns a
 // *PeerError and nothing is stored. Peers whose hot copy could not be
@@ -78,9 +92,12 @@ func (e *PeerError) Unwrap() error { return e.Err }
 // each; the owner has the new value all the same.
 func (g *Group) Set(ctx context.Context, key string, value []byte, expire time.Time) error {
 	g.peersOnce.Do(g.initPeers)
+	if l, ok := g.peers.(valueLimiter); ok && int64(len(value)) > l.maxValueBytes() {
+		return fmt.Errorf("%w: %d bytes, over %d", ErrValueTooLarge, len(value), l.maxValueBytes())
+	}
 	exp := unixNano(expire)
 	if exp == 0 && g.ttl > 0 {
-		exp = g.now() + int64(g.ttl)
+		exp = expiryAfter(g.now(), g.ttl)
 	}
 	owner, remote := g.peers.PickPeer(key)
 	if remote {

@@ -1,0 +1,153 @@
+package groupcache
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestWorkingSetThatFitsIsLoadedOnceAtEveryBudget asks, ten times over,
+// for a working set of 4 KiB values that takes half the budget, and after
+// it each time for as many bytes of new keys as a quarter and a half of
+// the budget. The new keys are never asked for again, so the cache has
+// room for the working set and the latest new keys together, and must
+// evict only old new keys: like an LRU cache, it must load the working
+// set once. Caches of 1 MiB or more are sharded; eviction must look
+// across the shards, or a new key evicts a working-set key, or itself,
+// in its own shard while old unused keys survive in others.
+func TestWorkingSetThatFitsIsLoadedOnceAtEveryBudget(t *testing.T) {
+	value := strings.Repeat("v", 4<<10)
+	for _, budget := range []int64{1<<20 - 1, 1 << 20, 4 << 20, 16 << 20} {
+		t.Run(fmt.Sprint(budget), func(t *testing.T) {
+			var hotLoads atomic.Int64
+			g := NewRegistry().NewGroup("g", budget, GetterFunc(func(_ context.Context, key string, dest Sink) error {
+				if strings.HasPrefix(key, "hot") {
+					hotLoads.Add(1)
+				}
+				return dest.SetString(value)
+			}))
+			hot := int(budget / 2 / int64(len(value)))
+			cold := hot * 3 / 4
+			next := 0
+			for round := 0; round < 10; round++ {
+				for i := 0; i < hot; i++ {
+					getString(t, g, fmt.Sprintf("hot-%d", i))
+				}
+				for i := 0; i < cold; i++ {
+					getString(t, g, fmt.Sprintf("cold-%d", next))
+					next++
+				}
+			}
+			if n := hotLoads.Load(); n != int64(hot) {
+				t.Fatalf("a working set of %d keys was loaded %d times in 10 rounds; want once", hot, n)
+			}
+			if ev := g.CacheStats(MainCache).Evictions; ev == 0 {
+				t.Fatal("nothing was evicted: the test does not test eviction")
+			}
+		})
+	}
+}
+
+// BenchmarkGetMissEvictSharded is BenchmarkGetMiss/evict=true with a
+// budget large enough for the cache to be sharded: every Get misses, and
+// its insertion evicts an entry that may lie in any shard.
+func BenchmarkGetMissEvictSharded(b *testing.B) {
+	value := strings.Repeat("v", 64)
+	g := benchGroup(b, 4<<20, value)
+	keys := make([]string, 1<<17) // 12 MiB of entries, three times the budget
+	for i := range keys {
+		keys[i] = fmt.Sprintf("key-%031d", i)
+	}
+	ctx := context.Background()
+	var s string
+	sink := StringSink(&s)
+	for _, k := range keys { // fill the cache: every Get below evicts
+		g.Get(ctx, k, sink)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g.Get(ctx, keys[i%len(keys)], sink)
+	}
+}
+
+// TestConcurrentEvictionsAcrossShards runs readers against writers that
+// add, remove and evict keys of every shard, so that an eviction often
+// takes an entry from another shard than the one a writer or reader is
+// in, and checks that no reader sees another key's value and that the
+// clock, the tables and the counts agree at the end.
+func TestConcurrentEvictionsAcrossShards(t *testing.T) {
+	const (
+		keys    = 512
+		limit   = 64
+		writers = 2
+		readers = 4
+		opsPerG = 4000
+	)
+	c := newClockCache(5)
+	never := func() int64 { return 0 }
+	seed := maphash.MakeSeed()
+	key := func(i int) (string, uint64) {
+		k := fmt.Sprintf("key%d", i)
+		return k, maphash.String(seed, k)
+	}
+	var wg sync.WaitGroup
+	var bad sync.Map
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 5))
+			for op := range opsPerG {
+				k, h := key(rng.IntN(keys))
+				if rng.IntN(8) == 0 {
+					c.remove(k, h)
+					continue
+				}
+				c.add(k, h, cacheValue(k, op), 0)
+				for c.stats().Items > limit {
+					c.removeOldest()
+				}
+			}
+		}()
+	}
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(r), 6))
+			for range opsPerG {
+				k, h := key(rng.IntN(keys))
+				get := c.get
+				if rng.IntN(2) == 0 {
+					get = c.getExact
+				}
+				if v, _, ok := get(k, h, never); ok && !strings.HasPrefix(v.String(), k+"=") {
+					bad.Store(k, v.String())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	bad.Range(func(k, v any) bool {
+		t.Errorf("get(%q) = %q", k, v)
+		return true
+	})
+	var items, bytes int64
+	for i := range keys {
+		k, h := key(i)
+		if v, ok := peek(c, k, h); ok {
+			items++
+			bytes += int64(len(k) + len(v))
+		}
+	}
+	if st := c.stats(); st.Items != items || st.Bytes != bytes || items > limit || st.Evictions == 0 {
+		t.Fatalf("stats %+v; the entries found are %d, of %d bytes", st, items, bytes)
+	}
+	checkClock(t, c)
+}
