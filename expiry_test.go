@@ -103,7 +103,7 @@ func TestFarFutureExpiryTravelsBetweenPeers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
-			c := startClusterOpts(t, 3, 1<<20, nil, tc.gopts, func(_ context.Context, _, key string, dest Sink) error {
+			c := startClusterOpts(t, 3, 1<<20, &HTTPPoolOptions{AllowUnsignedWrites: true}, tc.gopts, func(_ context.Context, _, key string, dest Sink) error {
 				SetExpiry(dest, tc.far)
 				return dest.SetString("v:" + key)
 			})

@@ -41,7 +41,9 @@ func TestOutOfRangeOptionsKeepPeersWorking(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
-			c := startCluster(t, 3, 1<<20, &tc.opts, nil)
+			opts := tc.opts
+			opts.AllowUnsignedWrites = true
+			c := startCluster(t, 3, 1<<20, &opts, nil)
 			for _, p := range c.peers {
 				t.Cleanup(p.pool.CloseIdleConnections)
 				if !tc.check(p.pool.opts) {

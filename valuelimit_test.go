@@ -15,7 +15,7 @@ import (
 func TestSetRefusesValueOverMaxValueBytes(t *testing.T) {
 	checkLeaks(t)
 	const limit = 1 << 10
-	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{MaxValueBytes: limit}, nil)
+	c := startCluster(t, 3, 1<<20, &HTTPPoolOptions{MaxValueBytes: limit, AllowUnsignedWrites: true}, nil)
 	for _, p := range c.peers {
 		t.Cleanup(p.pool.CloseIdleConnections)
 	}
