@@ -92,6 +92,7 @@ func (c *clockCache) removeEntry(s *shard, e *entry) {
 	var freed int64
 	if pos := s.slotOf(e); pos >= 0 {
 		freed = s.removeAt(pos, e)
+		s.expired++
 	}
 	s.mu.Unlock()
 	c.nbytes.Add(-freed)
@@ -180,6 +181,7 @@ type shard struct {
 	n         int       // live entries
 	nbytes    int64     // bytes of live keys and values
 	evictions int64
+	expired   int64 // entries removed because a lookup found them expired
 
 	_ [64]byte // keep the next shard's table off this cache line
 }
