@@ -68,6 +68,15 @@ type Handler struct {
 // New returns a Handler for reg and starts sampling; o may be nil. Call
 // Close when the handler is no longer served.
 func New(reg *groupcache.Registry, o *Options) *Handler {
+	h := newHandler(reg, o)
+	h.stopped.Add(1)
+	go h.run()
+	return h
+}
+
+// newHandler returns a Handler that samples only when told to, as tests
+// do with times of their own.
+func newHandler(reg *groupcache.Registry, o *Options) *Handler {
 	h := &Handler{reg: reg, stop: make(chan struct{})}
 	if o != nil {
 		h.opts = *o
@@ -80,8 +89,6 @@ func New(reg *groupcache.Registry, o *Options) *Handler {
 	}
 	h.removeHook = reg.AddHooks(groupcache.Hooks{Start: h.peers.start})
 	h.sample(time.Now())
-	h.stopped.Add(1)
-	go h.run()
 	return h
 }
 

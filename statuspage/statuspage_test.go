@@ -93,7 +93,7 @@ func fetch(t *testing.T, url string) (int, string) {
 func TestJSONMatchesStats(t *testing.T) {
 	peers := startPeers(t, 0, 0)
 	a := peers[0]
-	h := New(a.reg, &Options{Interval: time.Hour})
+	h := newHandler(a.reg, nil)
 	defer h.Close()
 	start := time.Now()
 	for round := range 3 {
@@ -188,7 +188,7 @@ func TestJSONMatchesStats(t *testing.T) {
 func TestPeerErrorsShown(t *testing.T) {
 	peers := startPeers(t, 0, 0)
 	a, b := peers[0], peers[1]
-	h := New(a.reg, &Options{Interval: time.Hour})
+	h := newHandler(a.reg, nil)
 	defer h.Close()
 	var key string
 	for i := 0; key == "" && i < 1000; i++ {
@@ -222,7 +222,7 @@ func TestPeerErrorsShown(t *testing.T) {
 }
 
 func TestHistoryIsBounded(t *testing.T) {
-	h := New(groupcache.NewRegistry(), &Options{Interval: time.Hour, History: 3})
+	h := newHandler(groupcache.NewRegistry(), &Options{History: 3})
 	defer h.Close()
 	now := time.Now()
 	for i := range 10 {
