@@ -230,8 +230,7 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 		return v, expire, nil
 	}
 	g.Stats.Loads.Add(1)
-	ctx, end := g.startLoad(ctx)
-	defer func() { end(err) }()
+	ctx, end := g.startLoad(ctx) // not deferred: a defer would cost hits too
 	if !fromPeer {
 		if peer, ok := g.peers.PickPeer(key); ok {
 			v, expire, _, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
@@ -254,10 +253,13 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 				g.Stats.PeerErrors.Add(1)
 				return g.loadLocally(ctx, key, h, false)
 			})
+			end(err)
 			return v, expire, err
 		}
 	}
-	return g.loadLocally(ctx, key, h, true)
+	v, expire, err = g.loadLocally(ctx, key, h, true)
+	end(err)
+	return v, expire, err
 }
 
 // callerGaveUp returns the error of a context that is done or whose

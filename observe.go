@@ -21,8 +21,9 @@ type Hooks struct {
 	// Start is called when an operation begins, with the operation's
 	// context. It returns the context the operation runs in, which may
 	// carry a span, and a function that is called exactly once, with the
-	// operation's error or nil, when the operation ends. Neither return
-	// value may be nil.
+	// operation's error or nil, when the operation ends; if the
+	// operation panics, as a Getter may, it is not called. Neither
+	// return value may be nil.
 	Start func(ctx context.Context, op Op) (context.Context, func(error))
 
 	// Inject adds headers to a request for a peer, taking them from the
