@@ -82,9 +82,10 @@ const (
 	OpPeerRemove
 
 	// OpServe is the HTTPPool answering a request from a peer. Its
-	// error is nil for a success; for any other answer it is a
-	// *PeerStatusError with the status the pool sent, whose Peer is the
-	// address of the peer that asked (Op.Peer).
+	// error is nil for a success, ErrNotFound for the answer that the
+	// key has no value, and for any other answer a *PeerStatusError with
+	// the status the pool sent, whose Peer is the address of the peer
+	// that asked (Op.Peer).
 	OpServe
 )
 
