@@ -45,6 +45,7 @@ type clockCache struct {
 	clock     clockList // every entry, oldest first; guarded by mu
 	n         int       // live entries; guarded by mu
 	evictions int64     // guarded by mu
+	expired   int64     // entries a lookup found expired; guarded by mu
 }
 
 // newClockCache returns a cache of 1<<log2Shards shards; log2Shards must
@@ -114,6 +115,7 @@ func (c *clockCache) removeEntry(e *entry) {
 	pos := s.slotOf(e)
 	if pos >= 0 {
 		s.deleteAt(pos)
+		c.expired++
 	}
 	s.mu.Unlock()
 	if pos >= 0 {

@@ -234,6 +234,7 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 		return v, expire, nil
 	}
 	g.Stats.Loads.Add(1)
+	ctx, end := g.startLoad(ctx) // not deferred: a defer would cost hits too
 	if !fromPeer {
 		if peer, ok := g.peers.PickPeer(key); ok {
 			v, expire, err := g.flights.do(ctx, flightKey{key: key, remote: true}, func(ctx context.Context, _ *loadSink) (ByteView, int64, error) {
@@ -256,10 +257,13 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 				g.Stats.PeerErrors.Add(1)
 				return g.loadLocally(ctx, key, h, false)
 			})
+			end(err)
 			return v, expire, err
 		}
 	}
-	return g.loadLocally(ctx, key, h, true)
+	v, expire, err = g.loadLocally(ctx, key, h, true)
+	end(err)
+	return v, expire, err
 }
 
 // callerGaveUp returns the error of a context that is done or whose
@@ -307,7 +311,10 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedu
 // the value then reaches every waiting caller the same way, and the
 // caller's sink never escapes to the heap through the Getter interface.
 func (g *Group) getLocally(ctx context.Context, key string, dest *loadSink) (ByteView, int64, error) {
-	if err := g.getter.Get(ctx, key, dest); err != nil {
+	ctx, end := g.startGetter(ctx)
+	err := g.getter.Get(ctx, key, dest)
+	end(err)
+	if err != nil {
 		return ByteView{}, 0, err
 	}
 	v, err := dest.view()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -75,6 +76,8 @@ type HTTPPool struct {
 
 	setMu sync.Mutex           // serializes Set
 	ring  atomic.Pointer[ring] // replaced whole by Set, read without locks
+
+	logLimit logLimiter // rate-limits the lines written to opts.Logger
 }
 
 // ring is one immutable generation of the pool's peer list.
@@ -152,6 +155,18 @@ type HTTPPoolOptions struct {
 	// for example one behind mutual TLS. A pool with a Secret takes
 	// signed writes whatever its value.
 	AllowUnsignedWrites bool
+
+	// Logger, if not nil, receives a line for each failed request to a
+	// peer (Warn), each request from a peer that the pool refused (Warn)
+	// and each change of the peer list (Info), at most one line per
+	// peer, asking host or list change per LogInterval; the next line
+	// counts those left out. Keys are never logged. If nil, the pool
+	// logs nothing.
+	Logger *slog.Logger
+
+	// LogInterval is how often at most Logger gets a line about one
+	// subject. If zero, it is DefaultLogInterval.
+	LogInterval time.Duration
 }
 
 // NewHTTPPool initializes an HTTP pool of peers, and registers itself as a
@@ -278,6 +293,7 @@ func (p *HTTPPool) Set(peers ...string) {
 		}
 	}
 	p.clients = clients
+	p.logRingChange(p.ring.Load(), r)
 	p.ring.Store(r)
 }
 
@@ -334,6 +350,8 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 // allows with 413 (or 400 if it is malformed). The body of a GET or
 // DELETE is never read.
 func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, r, observed := p.observeRequest(w, r)
+	defer observed()
 	switch r.Method {
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
 	default:

@@ -172,7 +172,9 @@ func (h *httpGetter) statusError(status int) error {
 // and hands the response to handle. A plain-http peer is asked through
 // the pool's own client unless the user gave a Transport; any other goes
 // through net/http.
-func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte, handle responseHandler) error {
+func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte, handle responseHandler) (err error) {
+	ctx, end := h.startOp(ctx, method, group)
+	defer func() { end(err) }()
 	escaped := requestPath(group, key)
 	if h.client != nil && h.pool.Transport == nil {
 		return h.sendDirect(ctx, method, h.path+escaped, body, handle)
@@ -194,6 +196,7 @@ func (h *httpGetter) sendDirect(ctx context.Context, method, path string, body [
 	if secret := h.pool.opts.Secret; len(secret) > 0 {
 		req.header = signHeaders(secret, method, path, body, time.Now())
 	}
+	req.header = appendHeaders(req.header, h.pool.registry.injectHeaders(ctx))
 	return h.client.roundTrip(ctx, deadline, &req, func(res *peerResponse) error {
 		return handle(res.status, res.contentLength, res.body)
 	})
@@ -217,6 +220,9 @@ func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []by
 		for _, kv := range signHeaders(secret, method, req.URL.EscapedPath(), body, time.Now()) {
 			req.Header.Set(kv[0], kv[1])
 		}
+	}
+	for name, values := range h.pool.registry.injectHeaders(ctx) {
+		req.Header[name] = values
 	}
 	var res *http.Response
 	if h.pool.Transport != nil {

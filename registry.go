@@ -28,6 +28,8 @@ type Registry struct {
 	newGroupHook func(*Group)
 	serverStart  func()
 
+	hooks registryHooks // see AddHooks
+
 	serverStartOnce sync.Once
 	poolMade        bool // an HTTPPool was bound to this registry; guarded by mu
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache"
+	"github.com/seed3c1b93bc/groupcache/statuspage"
 )
 
 // groupName is the group every peer of the demo serves.
@@ -21,6 +22,7 @@ type peer struct {
 	url    string // the base URL the other peers reach it by
 	pool   *groupcache.HTTPPool
 	group  *groupcache.Group
+	status *statuspage.Handler // served at /status
 	srv    *http.Server
 	served chan error // receives the result of srv.Serve
 	down   bool       // stop was called
@@ -51,12 +53,17 @@ func startCluster(n int, delay time.Duration, log *loadLog) ([]*peer, error) {
 		r := groupcache.NewRegistry()
 		pool := groupcache.NewHTTPPoolOpts(urls[i], &groupcache.HTTPPoolOptions{Registry: r})
 		pool.Set(urls...)
+		status := statuspage.New(r, &statuspage.Options{Title: "groupcache demo, peer " + name})
+		mux := http.NewServeMux()
+		mux.Handle("/_groupcache/", pool)
+		mux.Handle("GET /status", status)
 		p := &peer{
 			name:   name,
 			url:    urls[i],
 			pool:   pool,
 			group:  r.NewGroup(groupName, 64<<20, slowDB(name, delay, log)),
-			srv:    &http.Server{Handler: pool, ReadHeaderTimeout: 10 * time.Second},
+			status: status,
+			srv:    &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second},
 			served: make(chan error, 1),
 		}
 		go func() { p.served <- p.srv.Serve(ln) }()
@@ -81,6 +88,7 @@ func (p *peer) stop(ctx context.Context) error {
 		return nil
 	}
 	p.down = true
+	defer p.status.Close()
 	err := p.srv.Shutdown(ctx)
 	if serveErr := <-p.served; !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

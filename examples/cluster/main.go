@@ -5,6 +5,7 @@
 // that goes away costs its keys one reload, not an error.
 //
 //	go run ./examples/cluster
+//	go run ./examples/cluster -linger 5m   # then open the peers' /status pages
 //
 // Each peer has what a separate process would have of its own: a
 // groupcache.Registry, an HTTPPool bound to it and served by its own
@@ -14,17 +15,23 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"time"
 )
 
 func main() {
+	linger := flag.Duration("linger", 0, "keep the peers up this long after the scenario, to look at their status pages (/status)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	// The demo takes about a second; the bound only keeps a wedged run
 	// from hanging.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute+*linger)
 	defer cancel()
-	if _, err := runDemo(ctx, os.Stdout); err != nil {
+	if _, err := runDemoLinger(ctx, os.Stdout, *linger); err != nil {
 		fmt.Fprintln(os.Stderr, "cluster:", err)
 		os.Exit(1)
 	}

@@ -38,6 +38,13 @@ type demo struct {
 // runDemo starts a three-peer cluster, walks it through the scenario while
 // printing what happens to w, and shuts the cluster down.
 func runDemo(ctx context.Context, w io.Writer) (*demo, error) {
+	return runDemoLinger(ctx, w, 0)
+}
+
+// runDemoLinger is runDemo, keeping the cluster up for linger after the
+// scenario, or until ctx ends, so that a person can look at the peers'
+// status pages.
+func runDemoLinger(ctx context.Context, w io.Writer, linger time.Duration) (*demo, error) {
 	loads := newLoadLog()
 	peers, err := startCluster(3, dbDelay, loads)
 	if err != nil {
@@ -53,6 +60,15 @@ func runDemo(ctx context.Context, w io.Writer) (*demo, error) {
 		failKey: "heidi",
 	}
 	err = d.run(ctx)
+	if err == nil && linger > 0 {
+		fmt.Fprintf(w, "\nThe peers stay up for %v: open their status pages (/status) in a browser.\n", linger)
+		t := time.NewTimer(linger)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
 	for _, p := range peers {
 		err = errors.Join(err, p.stop(ctx))
 	}
@@ -62,7 +78,7 @@ func runDemo(ctx context.Context, w io.Writer) (*demo, error) {
 func (d *demo) run(ctx context.Context) error {
 	fmt.Fprintf(d.w, "%d peers in one process, group %q, Getter = a %v database query\n", len(d.peers), groupName, dbDelay)
 	for _, p := range d.peers {
-		fmt.Fprintf(d.w, "  %s  %s\n", p.name, p.url)
+		fmt.Fprintf(d.w, "  %s  %s  (status page: %s/status)\n", p.name, p.url, p.url)
 	}
 	for _, step := range []func(context.Context) error{d.rounds, d.herd, d.hot, d.failover} {
 		fmt.Fprintln(d.w)

@@ -20,6 +20,12 @@
 //
 //	GET /get?key=K  the value of K, the peer that loaded it and the peer that answered, as JSON
 //	GET /stats      the group's statistics (groupcache.Stats and both caches' CacheStats), as JSON
+//	GET /status     a status page for people: hit ratios, loads, memory, peers' latency, with charts
+//	                (package statuspage); /status?format=json has the same figures as JSON
+//
+// Failed requests to peers, requests the pool refused and changes of the
+// peer list are logged to stderr (HTTPPoolOptions.Logger), at most one
+// line per peer every ten seconds.
 //
 // Run it with -h for the flags.
 package main
@@ -30,6 +36,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -38,6 +45,7 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache"
+	"github.com/seed3c1b93bc/groupcache/statuspage"
 )
 
 // groupName is the group the peer serves; every peer must use the same.
@@ -82,20 +90,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // serve runs the peer that cfg describes on ln until ctx ends, then shuts
 // its server down. It reports on stdout that it is serving.
 func serve(ctx context.Context, cfg config, ln net.Listener, stdout io.Writer) error {
-	pool := groupcache.NewHTTPPool(cfg.self)
+	pool := groupcache.NewHTTPPoolOpts(cfg.self, &groupcache.HTTPPoolOptions{
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+	})
 	pool.Set(cfg.peers...)
 	group := groupcache.NewGroup(groupName, 64<<20, slowDB(cfg.self, cfg.delay))
+	status := statuspage.New(groupcache.DefaultRegistry, nil)
+	defer status.Close()
 
 	mux := http.NewServeMux()
+	mux.Handle("/_groupcache/", pool) // the other peers' requests
 	mux.Handle("GET /get", getHandler(cfg.self, group))
 	mux.Handle("GET /stats", statsHandler(cfg.self, group))
-	// NewHTTPPool registered the handler for the other peers' requests
-	// with http.DefaultServeMux.
-	mux.Handle("/", http.DefaultServeMux)
+	mux.Handle("GET /status", status)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Fprintf(stdout, "peer %s, one of %d, listening on %s\n", cfg.self, len(cfg.peers), ln.Addr())
-	fmt.Fprintf(stdout, "try: curl '%s/get?key=alice'\n", cfg.self)
+	fmt.Fprintf(stdout, "try: curl '%s/get?key=alice'; status page: %s/status\n", cfg.self, cfg.self)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

@@ -221,6 +221,17 @@ func TestRun(t *testing.T) {
 	if s := stats.Stats; s.Gets != 2 || s.CacheHits != 1 || s.LocalLoads != 1 || stats.MainCache.Items != 1 {
 		t.Errorf("after two Gets of one key: %+v, main cache %+v; want 2 Gets, 1 CacheHit, 1 LocalLoad, 1 item", s, stats.MainCache)
 	}
+	var status struct {
+		Groups []struct {
+			Name      string
+			Gets      int64
+			CacheHits int64 `json:"cache_hits"`
+		}
+	}
+	getJSON(t, "http://"+addr+"/status?format=json", &status)
+	if g := status.Groups; len(g) != 1 || g[0].Name != groupName || g[0].Gets != 2 || g[0].CacheHits != 1 {
+		t.Errorf("GET /status?format=json groups %+v; want %s with 2 gets, 1 hit", g, groupName)
+	}
 
 	res, err := client.Get("http://" + addr + "/get")
 	if err != nil {
