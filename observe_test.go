@@ -128,7 +128,7 @@ func TestHooksFollowARequestAcrossPeers(t *testing.T) {
 			type traceKey struct{}
 			var seenMu sync.Mutex
 			seen := map[string]any{}
-			c := startCluster(t, 2, 1<<20, nil, func(ctx context.Context, peer, key string, dest Sink) error {
+			c := startCluster(t, 2, 1<<20, &HTTPPoolOptions{AllowUnsignedWrites: true}, func(ctx context.Context, peer, key string, dest Sink) error {
 				seenMu.Lock()
 				seen[key] = ctx.Value(traceKey{})
 				seenMu.Unlock()
