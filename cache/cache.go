@@ -100,26 +100,6 @@ func (c *Cache) Ready() error {
 // Store returns the underlying store implementation.
 func (c *Cache) Store() cachecore.Store { return c.store }
 
-// Inspector returns the browsing interface of the underlying store, and
-// false when the store cannot list its entries.
-func (c *Cache) Inspector() (cachecore.Inspector, bool) {
-	insp, ok := c.store.(cachecore.Inspector)
-	if !ok || !insp.Capabilities().CanList {
-		return nil, false
-	}
-	return insp, true
-}
-
-// ListPage lists cache entries from an inspector-capable store, returning
-// ErrInspectorUnsupported for other stores. See cachecore.Inspector.
-func ListPage(ctx context.Context, c *Cache, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
-	insp, ok := c.Inspector()
-	if !ok {
-		return cachecore.ListPageResult{}, ErrInspectorUnsupported
-	}
-	return insp.ListPage(ctx, opts)
-}
-
 // ttl resolves a caller's ttl against the Cache default; a result <= 0
 // leaves the choice to the store.
 func (c *Cache) ttl(ttl time.Duration) time.Duration {

@@ -385,6 +385,9 @@ func (s *configStore) ListPage(ctx context.Context, opts cachecore.ListPageOptio
 	if err := s.check(ctx); err != nil {
 		return cachecore.ListPageResult{}, err
 	}
+	if pl, ok := s.inner.(prefixLister); ok {
+		return pl.listPrefix(ctx, s.prefix, opts)
+	}
 	insp, ok := s.inner.(cachecore.Inspector)
 	if !ok {
 		return cachecore.ListPageResult{}, cachecore.ErrInspectorUnsupported

@@ -466,14 +466,24 @@ func (s *fileStore) CompareAndDelete(ctx context.Context, key string, expected [
 	return true, nil
 }
 
-func (s *fileStore) Capabilities() cachecore.Capabilities {
-	return cachecore.Capabilities{CanList: true}
+func (s *fileStore) Capabilities() cachecore.InspectorCapabilities {
+	return listableCapabilities
 }
 
 // ListPage reads the header of every entry file, since names are hashes;
 // like the memory store's listing it is meant for admin use.
 func (s *fileStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
+	return s.listPrefix(ctx, "", opts)
+}
+
+// listPrefix skips files that vanish, are corrupt or are not regular
+// files, and expired entries; reads and the sweeper remove them.
+func (s *fileStore) listPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
 	if err := s.check(ctx); err != nil {
+		return cachecore.ListPageResult{}, err
+	}
+	scope, err := newListScope(prefix, opts)
+	if err != nil {
 		return cachecore.ListPageResult{}, err
 	}
 	des, err := os.ReadDir(s.dir)
@@ -481,7 +491,7 @@ func (s *fileStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions
 		return cachecore.ListPageResult{}, err
 	}
 	now := time.Now().UnixNano()
-	var entries []cachecore.Entry
+	var matched []cachecore.CacheEntry
 	for _, de := range des {
 		if err := ctx.Err(); err != nil {
 			return cachecore.ListPageResult{}, err
@@ -489,16 +499,15 @@ func (s *fileStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions
 		if !isEntryName(de.Name()) {
 			continue
 		}
-		e, ok := readEntryInfo(filepath.Join(s.dir, de.Name()))
-		if !ok || !strings.HasPrefix(e.Key, opts.Query) || e.Key <= opts.Cursor {
+		h, stored, err := readEntryHeader(filepath.Join(s.dir, de.Name()), true)
+		if err != nil || (h.expiresAt != 0 && now >= h.expiresAt) {
 			continue
 		}
-		if !e.ExpiresAt.IsZero() && now >= e.ExpiresAt.UnixNano() {
-			continue
+		if key, ok := scope.match(stored); ok {
+			matched = append(matched, cachecore.CacheEntry{Key: key, SizeBytes: int(h.valueLen), ExpiresAt: listedExpiry(h.expiresAt)})
 		}
-		entries = append(entries, e)
 	}
-	return pageOf(entries, opts.Limit), nil
+	return scope.page(matched), nil
 }
 
 // errCorruptEntry reports an entry file whose header is damaged.
@@ -529,21 +538,6 @@ func readEntryHeader(path string, withKey bool) (fileHeaderInfo, string, error) 
 		return fileHeaderInfo{}, "", errCorruptEntry
 	}
 	return h, string(key), nil
-}
-
-// readEntryInfo describes the entry file at path. Files that vanish, are
-// corrupt or are not regular files are skipped; reads and the sweeper
-// remove them.
-func readEntryInfo(path string) (cachecore.Entry, bool) {
-	h, key, err := readEntryHeader(path, true)
-	if err != nil {
-		return cachecore.Entry{}, false
-	}
-	e := cachecore.Entry{Key: key, Size: int(h.valueLen)}
-	if h.expiresAt != 0 {
-		e.ExpiresAt = time.Unix(0, h.expiresAt)
-	}
-	return e, true
 }
 
 // flushPrefix removes the entries whose key starts with prefix, expired

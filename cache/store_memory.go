@@ -3,7 +3,6 @@ package cache
 import (
 	"bytes"
 	"context"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -232,41 +231,33 @@ func (s *memoryStore) CompareAndDelete(ctx context.Context, key string, expected
 	return true, nil
 }
 
-func (s *memoryStore) Capabilities() cachecore.Capabilities {
-	return cachecore.Capabilities{CanList: true}
+func (s *memoryStore) Capabilities() cachecore.InspectorCapabilities {
+	return listableCapabilities
 }
 
-// ListPage sorts the matching keys on every call. That is linear in the
-// store's size, which suits an admin listing but not a hot path.
+// ListPage gathers and sorts the matching keys on every call. That is
+// linear in the store's size, which suits an admin listing but not a hot
+// path.
 func (s *memoryStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
+	return s.listPrefix(ctx, "", opts)
+}
+
+func (s *memoryStore) listPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
 	if err := ctx.Err(); err != nil {
 		return cachecore.ListPageResult{}, err
 	}
+	scope, err := newListScope(prefix, opts)
+	if err != nil {
+		return cachecore.ListPageResult{}, err
+	}
 	now := time.Now().UnixNano()
-	var entries []cachecore.Entry
+	var matched []cachecore.CacheEntry
 	s.mu.RLock()
 	for k, e := range s.entries {
-		if strings.HasPrefix(k, opts.Query) && k > opts.Cursor && e.live(now) {
-			entry := cachecore.Entry{Key: k, Size: len(e.value)}
-			if e.expiresAt != 0 {
-				entry.ExpiresAt = time.Unix(0, e.expiresAt)
-			}
-			entries = append(entries, entry)
+		if key, ok := scope.match(k); ok && e.live(now) {
+			matched = append(matched, cachecore.CacheEntry{Key: key, SizeBytes: len(e.value), ExpiresAt: listedExpiry(e.expiresAt)})
 		}
 	}
 	s.mu.RUnlock()
-	return pageOf(entries, opts.Limit), nil
-}
-
-// pageOf sorts entries by key and cuts the first page of at most limit.
-func pageOf(entries []cachecore.Entry, limit int) cachecore.ListPageResult {
-	if limit <= 0 {
-		limit = cachecore.DefaultListLimit
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Key < entries[j].Key })
-	if len(entries) <= limit {
-		return cachecore.ListPageResult{Entries: entries}
-	}
-	entries = entries[:limit:limit]
-	return cachecore.ListPageResult{Entries: entries, NextCursor: entries[limit-1].Key}
+	return scope.page(matched), nil
 }

@@ -5,23 +5,6 @@ import (
 	"time"
 )
 
-// Driver names the kind of backend behind a Store. It is reported by
-// Store.Driver and surfaced in observer events so that metrics can be split
-// by backend.
-type Driver string
-
-// Drivers of the stores shipped with the cache module.
-const (
-	// DriverMemory is an in-process map.
-	DriverMemory Driver = "memory"
-	// DriverFile keeps one file per entry in a directory.
-	DriverFile Driver = "file"
-	// DriverNull discards every write; reads always miss.
-	DriverNull Driver = "null"
-	// DriverGroup is backed by a groupcache Group spread over a ring of peers.
-	DriverGroup Driver = "group"
-)
-
 // Store is the byte-level contract every cache backend implements.
 //
 // All methods except Driver take a context first and must return its error

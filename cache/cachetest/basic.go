@@ -11,28 +11,28 @@ import (
 )
 
 func (s *suite) roundTrip(t *testing.T) {
-	k := key(t, "k")
+	k := s.key(t, "k")
 	s.expect(t, k, nil)
 	s.set(t, k, []byte("v1"), long)
 	s.expect(t, k, []byte("v1"))
 	s.set(t, k, []byte("value two"), long)
 	s.expect(t, k, []byte("value two"))
-	s.expect(t, key(t, "never-written"), nil)
+	s.expect(t, s.key(t, "never-written"), nil)
 }
 
 func (s *suite) cloneSafety(t *testing.T) {
 	ctx := context.Background()
-	k := key(t, "k")
+	k := s.key(t, "k")
 	in := []byte("original")
 	s.set(t, k, in, long)
 	copy(in, "MUTATED!")
 	s.expect(t, k, []byte("original"))
 
-	if _, err := s.store.Add(ctx, key(t, "added"), in, long); err != nil {
+	if _, err := s.store.Add(ctx, s.key(t, "added"), in, long); err != nil {
 		t.Fatalf("Add: %v", err)
 	}
 	copy(in, "again!!!")
-	s.expect(t, key(t, "added"), []byte("MUTATED!"))
+	s.expect(t, s.key(t, "added"), []byte("MUTATED!"))
 
 	if s.opts.Null {
 		return
@@ -60,13 +60,13 @@ func (s *suite) values(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, v := range cases {
-		k := key(t, name)
+		k := s.key(t, name)
 		s.set(t, k, v, long)
 		s.expect(t, k, v)
 	}
 
 	// A nil value is stored as empty: found, with no bytes.
-	k := key(t, "nil")
+	k := s.key(t, "nil")
 	s.set(t, k, nil, long)
 	got, found, err := s.store.Get(ctx, k)
 	if err != nil || found == s.opts.Null || len(got) != 0 {
@@ -76,33 +76,33 @@ func (s *suite) values(t *testing.T) {
 	// Keys that would be dangerous as paths or are unusual in other ways
 	// must stay distinct, ordinary keys.
 	for _, name := range []string{"../../../escape", "/abs/path", "with space", "ключ", "a\x00b", "dots/./..", "UPPER", "upper"} {
-		k := key(t, "keys/") + name
+		k := s.key(t, "keys/") + name
 		s.set(t, k, []byte(name), long)
 	}
 	for _, name := range []string{"../../../escape", "/abs/path", "with space", "ключ", "a\x00b", "dots/./..", "UPPER", "upper"} {
-		s.expect(t, key(t, "keys/")+name, []byte(name))
+		s.expect(t, s.key(t, "keys/")+name, []byte(name))
 	}
 }
 
 func (s *suite) delete(t *testing.T) {
 	ctx := context.Background()
-	if err := s.store.Delete(ctx, key(t, "missing")); err != nil {
+	if err := s.store.Delete(ctx, s.key(t, "missing")); err != nil {
 		t.Fatalf("Delete(missing) = %v, want nil", err)
 	}
-	k := key(t, "k")
+	k := s.key(t, "k")
 	s.set(t, k, []byte("v"), long)
 	if err := s.store.Delete(ctx, k); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	s.expect(t, k, nil)
 
-	keys := []string{key(t, "a"), key(t, "b"), key(t, "c")}
+	keys := []string{s.key(t, "a"), s.key(t, "b"), s.key(t, "c")}
 	for _, k := range keys {
 		s.set(t, k, []byte(k), long)
 	}
-	keep := key(t, "keep")
+	keep := s.key(t, "keep")
 	s.set(t, keep, []byte("kept"), long)
-	if err := s.store.DeleteMany(ctx, append(keys, key(t, "missing"))...); err != nil {
+	if err := s.store.DeleteMany(ctx, append(keys, s.key(t, "missing"))...); err != nil {
 		t.Fatalf("DeleteMany: %v", err)
 	}
 	for _, k := range keys {
@@ -116,7 +116,7 @@ func (s *suite) delete(t *testing.T) {
 
 func (s *suite) flush(t *testing.T) {
 	ctx := context.Background()
-	keys := []string{key(t, "a"), key(t, "b"), key(t, "c")}
+	keys := []string{s.key(t, "a"), s.key(t, "b"), s.key(t, "c")}
 	for _, k := range keys {
 		s.set(t, k, []byte("v"), long)
 	}
@@ -145,7 +145,7 @@ func (s *suite) maxValueBytes(t *testing.T) {
 		t.Skip("store has no MaxValueBytes")
 	}
 	ctx := context.Background()
-	k := key(t, "k")
+	k := s.key(t, "k")
 	fits := bytes.Repeat([]byte("x"), limit)
 	s.set(t, k, fits, long)
 	s.expect(t, k, fits)
@@ -154,9 +154,9 @@ func (s *suite) maxValueBytes(t *testing.T) {
 	if err := s.store.Set(ctx, k, tooBig, long); !errors.Is(err, cachecore.ErrValueTooLarge) {
 		t.Fatalf("Set(%d bytes) = %v, want ErrValueTooLarge", len(tooBig), err)
 	}
-	if _, err := s.store.Add(ctx, key(t, "add"), tooBig, long); !errors.Is(err, cachecore.ErrValueTooLarge) {
+	if _, err := s.store.Add(ctx, s.key(t, "add"), tooBig, long); !errors.Is(err, cachecore.ErrValueTooLarge) {
 		t.Fatalf("Add(%d bytes) = %v, want ErrValueTooLarge", len(tooBig), err)
 	}
 	s.expect(t, k, fits)
-	s.expect(t, key(t, "add"), nil)
+	s.expect(t, s.key(t, "add"), nil)
 }

@@ -7,28 +7,57 @@
 // context handling and concurrency — plus the optional interfaces a store
 // implements (Inspector, ExpiryGetter, CompareAndDeleter). It writes keys
 // under "cachetest/" and calls Flush, so run it against a store dedicated
-// to the test.
+// to the test. RunInspectorContract checks the listing of an Inspector in
+// depth.
+//
+// The exported API is a superset of goforj/cache's cachetest, so driver
+// tests written for it compile against this package.
 package cachetest
 
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
+// Store is the contract RunStoreContract checks; the name lets driver
+// tests written for goforj/cache's cachetest compile unchanged.
+type Store = cachecore.Store
+
 // Options describe the store under test. The zero value describes a store
 // with no default TTL and no size limit that keeps what it is given.
+//
+// CaseName, NullSemantics, SkipCloneCheck, TTL, TTLWait and SkipFlush are
+// the options of goforj/cache's cachetest, with the same meaning, so that
+// driver tests written for it compile and run against this suite.
 type Options struct {
+	// CaseName namespaces the keys the suite writes; empty means the name
+	// of the test that calls RunStoreContract. Give each call sharing a
+	// backend its own.
+	CaseName string
+
 	// Null declares a store that discards writes: reads always miss, Add
-	// always reports creation and Increment returns delta.
+	// always reports creation and Increment returns delta or 0.
 	Null bool
+	// NullSemantics is Null under goforj/cache's name; either declares it.
+	NullSemantics bool
+
+	// SkipCloneCheck skips the check that the store copies the slices it
+	// is given and returns, for stores that hand out shared memory.
+	SkipCloneCheck bool
 
 	// TTL is the short lifetime used by expiry checks; zero means 100ms.
 	// Raise it for stores whose operations are slow.
 	TTL time.Duration
+
+	// TTLWait is how long the expiry checks wait for entries written with
+	// TTL (and DefaultTTL) to have expired; it must exceed both. Zero means
+	// twice the longer of them plus half of TTL.
+	TTLWait time.Duration
 
 	// DefaultTTL is the lifetime the store gives writes with ttl <= 0;
 	// zero means such entries must not expire. Keep it short: the expiry
@@ -46,6 +75,11 @@ type Options struct {
 	// time.Sleep. Stores with an injected clock advance it here.
 	Wait func(d time.Duration)
 
+	// SkipFlush skips the Flush check, for stores whose Flush is too
+	// expensive or too broad to run in a test (it is still called with a
+	// canceled context, which must do nothing).
+	SkipFlush bool
+
 	// FlushUnsupported declares a store whose Flush cannot remove all
 	// entries: it must return an error wrapping errors.ErrUnsupported and
 	// leave the entries in place.
@@ -62,6 +96,16 @@ func (o Options) ttl() time.Duration {
 		return o.TTL
 	}
 	return 100 * time.Millisecond
+}
+
+// expiryWait is how long after writing short-lived entries they must be
+// gone.
+func (o Options) expiryWait() time.Duration {
+	if o.TTLWait > 0 {
+		return o.TTLWait
+	}
+	ttl := o.ttl()
+	return 2*max(ttl, o.DefaultTTL) + ttl/2
 }
 
 func (o Options) wait(d time.Duration) {
@@ -84,20 +128,24 @@ func (o Options) largeSize() int {
 }
 
 // RunStoreContract runs the contract suite against store as subtests of t.
-func RunStoreContract(t *testing.T, store cachecore.Store, opts Options) {
+func RunStoreContract(t *testing.T, store Store, opts Options) {
 	t.Helper()
 	if err := store.Ready(context.Background()); err != nil {
 		t.Fatalf("Ready: %v", err)
 	}
-	s := &suite{store: store, opts: opts}
+	opts.Null = opts.Null || opts.NullSemantics
+	s := &suite{store: store, opts: opts, parent: t.Name(), caseName: opts.CaseName}
+	if s.caseName == "" {
+		s.caseName = t.Name()
+	}
 	t.Run("RoundTrip", s.roundTrip)
-	t.Run("CloneSafety", s.cloneSafety)
+	t.Run("CloneSafety", s.skipIf(opts.SkipCloneCheck, "SkipCloneCheck", s.cloneSafety))
 	t.Run("Values", s.values)
 	t.Run("Expiry", s.expiry)
 	t.Run("Add", s.add)
 	t.Run("Counters", s.counters)
 	t.Run("Delete", s.delete)
-	t.Run("Flush", s.flush)
+	t.Run("Flush", s.skipIf(opts.SkipFlush, "SkipFlush", s.flush))
 	t.Run("MaxValueBytes", s.maxValueBytes)
 	t.Run("CompareAndDelete", s.compareAndDelete)
 	t.Run("ExpiryGetter", s.expiryGetter)
@@ -107,16 +155,28 @@ func RunStoreContract(t *testing.T, store cachecore.Store, opts Options) {
 }
 
 type suite struct {
-	store cachecore.Store
+	store Store
 	opts  Options
+	// parent is the name of the test that runs the suite, and caseName
+	// the namespace its keys go under.
+	parent, caseName string
+}
+
+// skipIf returns check, or a check that skips because option is set.
+func (s *suite) skipIf(skip bool, option string, check func(*testing.T)) func(*testing.T) {
+	if !skip {
+		return check
+	}
+	return func(t *testing.T) { t.Skipf("skipped by Options.%s", option) }
 }
 
 // long is a ttl no check outlives.
 const long = time.Hour
 
-// key namespaces keys by subtest so a failure names its own keys.
-func key(t *testing.T, name string) string {
-	return "cachetest/" + t.Name() + "/" + name
+// key namespaces keys by case and subtest so a failure names its own keys.
+func (s *suite) key(t *testing.T, name string) string {
+	sub := strings.TrimPrefix(t.Name(), s.parent+"/")
+	return "cachetest/" + s.caseName + "/" + sub + "/" + name
 }
 
 func (s *suite) set(t *testing.T, k string, v []byte, ttl time.Duration) {

@@ -18,8 +18,8 @@ func (s *suite) concurrency(t *testing.T) {
 		rounds  = 20
 	)
 	ctx := context.Background()
-	counter := key(t, "counter")
-	once := key(t, "once")
+	counter := s.key(t, "counter")
+	once := s.key(t, "once")
 	var (
 		wg   sync.WaitGroup
 		wins atomic.Int64
@@ -52,7 +52,7 @@ func (s *suite) concurrency(t *testing.T) {
 }
 
 func (s *suite) worker(ctx context.Context, t *testing.T, w, rounds int, counter, once string, wins *atomic.Int64) error {
-	own := fmt.Sprintf("%sworker%d", key(t, ""), w)
+	own := fmt.Sprintf("%sworker%d", s.key(t, ""), w)
 	for i := range rounds {
 		want := fmt.Sprintf("w%d-i%d", w, i)
 		if err := s.store.Set(ctx, own, []byte(want), time.Hour); err != nil {
@@ -86,7 +86,7 @@ func (s *suite) worker(ctx context.Context, t *testing.T, w, rounds int, counter
 func (s *suite) canceledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	k := key(t, "k")
+	k := s.key(t, "k")
 	check := func(op string, err error) {
 		t.Helper()
 		if !errors.Is(err, context.Canceled) {

@@ -13,14 +13,14 @@ func (s *suite) expiry(t *testing.T) {
 	ctx := context.Background()
 	ttl := s.opts.ttl()
 	var (
-		short      = key(t, "short")
-		kept       = key(t, "kept")
-		zero       = key(t, "zero-ttl")
-		negative   = key(t, "negative-ttl")
-		added      = key(t, "added")
-		counter    = key(t, "counter")
-		overwrote  = key(t, "overwritten")
-		listedOnce = key(t, "listed")
+		short      = s.key(t, "short")
+		kept       = s.key(t, "kept")
+		zero       = s.key(t, "zero-ttl")
+		negative   = s.key(t, "negative-ttl")
+		added      = s.key(t, "added")
+		counter    = s.key(t, "counter")
+		overwrote  = s.key(t, "overwritten")
+		listedOnce = s.key(t, "listed")
 	)
 	s.set(t, short, []byte("v"), ttl)
 	s.set(t, kept, []byte("v"), long)
@@ -44,7 +44,7 @@ func (s *suite) expiry(t *testing.T) {
 	s.expect(t, short, []byte("v"))
 	s.expect(t, zero, []byte("v"))
 
-	s.opts.wait(2*max(ttl, s.opts.DefaultTTL) + ttl/2)
+	s.opts.wait(s.opts.expiryWait())
 
 	s.expect(t, short, nil)
 	if s.opts.CounterTTLRestarts {
@@ -81,7 +81,7 @@ func (s *suite) expiry(t *testing.T) {
 
 func (s *suite) add(t *testing.T) {
 	ctx := context.Background()
-	k := key(t, "k")
+	k := s.key(t, "k")
 	created, err := s.store.Add(ctx, k, []byte("first"), long)
 	if err != nil || !created {
 		t.Fatalf("first Add = %v, %v; want created", created, err)
@@ -93,7 +93,7 @@ func (s *suite) add(t *testing.T) {
 	s.expect(t, k, []byte("first"))
 
 	// Add over a Set value is refused as well.
-	set := key(t, "set")
+	set := s.key(t, "set")
 	s.set(t, set, []byte("set"), long)
 	if created, err := s.store.Add(ctx, set, []byte("add"), long); err != nil || created == !s.opts.Null {
 		t.Fatalf("Add over Set = %v, %v; want created=%v", created, err, s.opts.Null)

@@ -14,7 +14,7 @@ import (
 // Delete.
 func (s *suite) compareAndDelete(t *testing.T) {
 	ctx := context.Background()
-	k := key(t, "k")
+	k := s.key(t, "k")
 	s.set(t, k, []byte("mine"), long)
 	if deleted, err := cachecore.CompareAndDelete(ctx, s.store, k, []byte("theirs")); err != nil || deleted {
 		t.Fatalf("CompareAndDelete(mismatch) = %v, %v; want false", deleted, err)
@@ -35,7 +35,7 @@ func (s *suite) expiryGetter(t *testing.T) {
 		t.Skip("store does not implement cachecore.ExpiryGetter")
 	}
 	ctx := context.Background()
-	k := key(t, "k")
+	k := s.key(t, "k")
 	before := time.Now()
 	s.set(t, k, []byte("v"), long)
 	after := time.Now()
@@ -55,25 +55,28 @@ func (s *suite) expiryGetter(t *testing.T) {
 	if at.Before(before.Add(long)) || at.After(after.Add(long)) {
 		t.Fatalf("expiry %v outside [%v, %v]", at, before.Add(long), after.Add(long))
 	}
-	if _, _, found, err := eg.GetWithExpiry(ctx, key(t, "missing")); err != nil || found {
+	if _, _, found, err := eg.GetWithExpiry(ctx, s.key(t, "missing")); err != nil || found {
 		t.Fatalf("GetWithExpiry(missing) = %v, %v; want a miss", found, err)
 	}
 }
 
+// inspector lists the suite's own keys page by page. RunInspectorContract
+// checks the listing semantics in more detail.
 func (s *suite) inspector(t *testing.T) {
 	insp, ok := s.store.(cachecore.Inspector)
 	if !ok || !insp.Capabilities().CanList {
 		t.Skip("store cannot list")
 	}
+	caps := insp.Capabilities()
 	ctx := context.Background()
-	prefix := key(t, "")
+	prefix := s.key(t, "")
 	var want []string
 	for i := range 5 {
 		k := fmt.Sprintf("%sk%d", prefix, i)
 		s.set(t, k, []byte("value"), long)
 		want = append(want, k)
 	}
-	s.set(t, key(t, "")[:len(prefix)-1]+"-sibling", []byte("v"), long)
+	s.set(t, prefix[:len(prefix)-1]+"-sibling", []byte("v"), long)
 	if s.opts.Null {
 		want = nil
 	}
@@ -91,21 +94,41 @@ func (s *suite) inspector(t *testing.T) {
 		if len(page.Entries) > opts.Limit {
 			t.Fatalf("page of %d entries exceeds limit %d", len(page.Entries), opts.Limit)
 		}
+		if page.HasMore != (page.NextCursor != "") {
+			t.Fatalf("page has HasMore %v but NextCursor %q", page.HasMore, page.NextCursor)
+		}
 		for _, e := range page.Entries {
 			got = append(got, e.Key)
-			if e.Size <= 0 {
-				t.Errorf("entry %q has size %d", e.Key, e.Size)
+			if e.SizeBytes <= 0 {
+				t.Errorf("entry %q has size %d", e.Key, e.SizeBytes)
 			}
-			if d := time.Until(e.ExpiresAt); d < long-time.Minute || d > long {
-				t.Errorf("entry %q expires in %v, want about %v", e.Key, d, long)
-			}
+			checkListedExpiry(t, caps, e, long)
 		}
-		if page.NextCursor == "" {
+		if !page.HasMore {
 			break
 		}
 		opts.Cursor = page.NextCursor
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("listed %q, want %q in order", got, want)
+	}
+}
+
+// checkListedExpiry checks that an entry just written with ttl lists its
+// expiry when the store says it can, and none otherwise.
+func checkListedExpiry(t *testing.T, caps cachecore.InspectorCapabilities, e cachecore.CacheEntry, ttl time.Duration) {
+	t.Helper()
+	if !caps.CanTTL {
+		if e.ExpiresAt != nil {
+			t.Errorf("entry %q lists an expiry, but the store reports CanTTL false", e.Key)
+		}
+		return
+	}
+	if e.ExpiresAt == nil {
+		t.Errorf("entry %q lists no expiry, want about %v from now", e.Key, ttl)
+		return
+	}
+	if d := time.Until(time.UnixMilli(*e.ExpiresAt)); d < ttl-time.Minute || d > ttl {
+		t.Errorf("entry %q expires in %v, want about %v", e.Key, d, ttl)
 	}
 }
