@@ -1,6 +1,7 @@
 package groupcache
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -245,4 +246,31 @@ func BenchmarkPeerClientRoundTrip(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzPeerResponseHead reads arbitrary bytes as responses, one after the
+// other as on a kept connection, and checks that the client never panics
+// or reads past what it was given, and that what it accepts is a final
+// answer with a body it can read to its end.
+func FuzzPeerResponseHead(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: y\r\n\r\n"))
+	f.Add([]byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\nbinary"))
+	f.Add([]byte("HTTP/1.0 200 OK\r\nSet-Cookie: " + strings.Repeat("c", 5000) + "\r\n\r\nuntil close"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		br := bufio.NewReader(bytes.NewReader(raw))
+		for i := 0; i < 10; i++ {
+			res, keepAlive, err := readResponseHead(br)
+			if err != nil {
+				return
+			}
+			if res.status < 200 && res.status != http.StatusSwitchingProtocols {
+				t.Fatalf("interim status %d taken as the answer", res.status)
+			}
+			body, complete := bodyReader(br, res)
+			if _, err := io.Copy(io.Discard, body); err != nil || !keepAlive || !complete() {
+				return
+			}
+		}
+	})
 }
