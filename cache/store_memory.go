@@ -204,7 +204,8 @@ func (s *memoryStore) Flush(ctx context.Context) error {
 	return nil
 }
 
-func (s *memoryStore) flushPrefix(ctx context.Context, prefix string) error {
+// FlushPrefix implements cachecore.PrefixFlusher in one pass over the map.
+func (s *memoryStore) FlushPrefix(ctx context.Context, prefix string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
