@@ -8,9 +8,6 @@ import (
 	"syscall"
 )
 
-// fileLocksShared reports that file store locks exclude other processes.
-const fileLocksShared = true
-
 // errLockFileReplaced reports a lock file that kept being removed or
 // replaced while a store was locking it.
 var errLockFileReplaced = errors.New("cache: lock file kept being replaced")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -81,35 +80,6 @@ func compress(dst *bytes.Buffer, codec CompressionCodec, src []byte) error {
 	return fmt.Errorf("%w: %q", ErrUnsupportedCodec, codec)
 }
 
-// errDecodedTooLong is how the decoders report reaching their limit; the
-// caller knows which error that means.
-var errDecodedTooLong = errors.New("decoded value too long")
-
-// decompress decodes body, compressed with codec, into a new slice of at
-// most limit bytes; a longer result is reported as limitErr.
-func decompress(codec byte, body []byte, limit int, limitErr error) ([]byte, error) {
-	var (
-		out []byte
-		err error
-	)
-	if codec == codecSnappy {
-		out, err = unsnappy(body, limit)
-	} else {
-		out, err = gunzip(body, limit)
-	}
-	if errors.Is(err, errDecodedTooLong) {
-		return nil, fmt.Errorf("%w: decodes to more than %d bytes", limitErr, limit)
-	}
-	return out, err
-}
-
-// maxGzipDecodedLen bounds what n bytes of gzip can decode to. Deflate
-// codes a run of 258 bytes in no fewer than 2 bits, so no stream expands
-// more than 1032 times; the constant covers headers and empty members.
-func maxGzipDecodedLen(n int) uint64 {
-	return uint64(n)*1032 + 1024
-}
-
 // maxSnappyDecodedLen bounds what n bytes of a snappy block can decode to.
 // The densest element is a 3-byte copy of 64 bytes, so no block written by
 // snappy.Encode decodes to more than 64/3 of its size, rounded up to whole
@@ -125,6 +95,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // snappyChecksumLen is the length of the checksum before a snappy block.
 const snappyChecksumLen = 4
 
+// unsnappy decodes a snappy envelope's payload into a new slice, refusing
+// to decode more than limit bytes with ErrValueTooLarge.
 func unsnappy(payload []byte, limit int) ([]byte, error) {
 	if len(payload) < snappyChecksumLen {
 		return nil, fmt.Errorf("%w: snappy envelope of %d bytes", ErrCorruptCompression, len(payload))
@@ -140,7 +112,7 @@ func unsnappy(payload []byte, limit int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d bytes of snappy claim to decode to %d", ErrCorruptCompression, len(body), n)
 	}
 	if n > limit {
-		return nil, errDecodedTooLong
+		return nil, fmt.Errorf("%w: decodes to %d bytes, limit %d", ErrValueTooLarge, n, limit)
 	}
 	out, err := snappy.Decode(make([]byte, n), body)
 	if err != nil {
@@ -152,6 +124,8 @@ func unsnappy(payload []byte, limit int) ([]byte, error) {
 	return out, nil
 }
 
+// gunzip decodes a gzip stream into a new slice, refusing to decode more
+// than limit bytes with ErrValueTooLarge.
 func gunzip(body []byte, limit int) ([]byte, error) {
 	gr, _ := gzipReaderPool.Get().(*gzipReader)
 	if gr == nil {
@@ -179,7 +153,7 @@ func gunzip(body []byte, limit int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", ErrCorruptCompression, err)
 	}
 	if out.Len() > limit {
-		return nil, errDecodedTooLong
+		return nil, fmt.Errorf("%w: decodes to more than %d bytes", ErrValueTooLarge, limit)
 	}
 	return bytes.Clone(out.Bytes()), nil
 }

@@ -50,10 +50,11 @@ type shaper struct {
 // which is also when reads look for envelopes.
 func (sh *shaper) transforms() bool { return sh.codec != "" || sh.aead != nil }
 
-// hasEnvelope reports whether b begins like an envelope. Writes never
-// store such a value unmarked, so no value is ever mistaken for one.
-func hasEnvelope(b []byte) bool {
-	return bytes.HasPrefix(b, []byte(compressedMagic)) || bytes.HasPrefix(b, []byte(encryptedMagic))
+// isCompressed reports whether b begins like a compressed envelope.
+// Compressing stores never store such a value unmarked, so that no value
+// is mistaken for one.
+func isCompressed(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(compressedMagic))
 }
 
 // envelope returns the byte after magic when b is an envelope of that
@@ -94,7 +95,7 @@ func (sh *shaper) encode(storedKey string, value []byte) (stored, error) {
 			putBuffer(buf)
 			return stored{}, err
 		}
-		if buf.Len() >= len(value) && !hasEnvelope(value) {
+		if buf.Len() >= len(value) && !isCompressed(value) {
 			putBuffer(buf) // did not shrink: store the value unmarked
 			return stored{data: value}, nil
 		}
@@ -117,10 +118,16 @@ func (sh *shaper) decode(storedKey string, raw []byte) ([]byte, error) {
 		}
 		compressed = true
 	}
+	if sh.aead == nil {
+		// Without a key, "ENC1" marks nothing: the value may be plaintext
+		// that a compressing store wrote, and goforj/cache too returns it
+		// as it is.
+		return v, nil
+	}
 	if hdr, ok := envelope(v, encryptedMagic); ok {
 		return sh.open(storedKey, hdr, v[envelopeHeader:])
 	}
-	if sh.aead != nil && !sh.acceptUnencrypted && (compressed || !isCounter(v)) {
+	if !sh.acceptUnencrypted && (compressed || !isCounter(v)) {
 		return nil, fmt.Errorf("%w: key %q", ErrNotEncrypted, storedKey)
 	}
 	return v, nil
@@ -128,31 +135,26 @@ func (sh *shaper) decode(storedKey string, raw []byte) ([]byte, error) {
 
 // decompress expands body, written with codec. With MaxValueBytes the
 // output is bounded by the largest value a write could have stored (the
-// limit plus encryption's overhead) and exceeding it is ErrValueTooLarge;
-// it is always bounded by what codec can expand body to at most, and
-// exceeding that is ErrCorruptCompression. The bounds keep a forged value
-// from making a read allocate without limit.
+// limit plus encryption's overhead), and exceeding it is ErrValueTooLarge:
+// that keeps a forged value from making a read allocate without limit.
+// Without MaxValueBytes, output is bounded only by what the codec can
+// expand to (1032 times for gzip, 64/3 for snappy), so stores shared with
+// untrusted writers should set it.
 func (sh *shaper) decompress(codec byte, body []byte) ([]byte, error) {
-	limit, limitErr := 0, ErrValueTooLarge
+	limit := maxInt
 	if sh.maxBytes > 0 {
 		limit = sh.maxBytes
 		if sh.aead != nil {
 			limit += encryptionOverhead
 		}
 	}
-	var bound uint64
 	switch codec {
 	case codecGzip:
-		bound = maxGzipDecodedLen(len(body))
+		return gunzip(body, limit)
 	case codecSnappy:
-		bound = maxSnappyDecodedLen(len(body))
-	default:
-		return nil, fmt.Errorf("%w: codec byte %#x", ErrUnsupportedCodec, codec)
+		return unsnappy(body, limit)
 	}
-	if limit == 0 || uint64(limit) > bound {
-		limit, limitErr = int(min(bound, uint64(maxInt))), ErrCorruptCompression
-	}
-	return decompress(codec, body, limit, limitErr)
+	return nil, fmt.Errorf("%w: codec byte %#x", ErrUnsupportedCodec, codec)
 }
 
 // maxInt is the largest int, the most any slice can hold.
