@@ -160,9 +160,10 @@ func (sh *shaper) decompress(codec byte, body []byte) ([]byte, error) {
 // maxInt is the largest int, the most any slice can hold.
 const maxInt = int(^uint(0) >> 1)
 
-// isCounter reports whether v is a counter as Increment writes it: decimal
-// text without sign or leading zeros that are not needed. Encrypting
-// stores accept it unencrypted because counters are never encrypted.
+// isCounter reports whether v is a counter as Increment writes it: an
+// int64 in the form of strconv.FormatInt, so no '+', no leading zeros and
+// no "-0". Encrypting stores accept it unencrypted because counters are
+// never encrypted; the narrow form keeps that exception small.
 func isCounter(v []byte) bool {
 	const maxLen = len("-9223372036854775808")
 	if len(v) == 0 || len(v) > maxLen {
