@@ -70,9 +70,11 @@ func ValidateBaseConfig(cfg BaseConfig) error {
 // WrapStore applies cfg to store: key prefix, default TTL, value size
 // limit, compression and encryption. Every store of this module is built
 // this way, and a backend written elsewhere gets the same behaviour and the
-// same stored bytes by wrapping itself in it. A backend whose key layout
-// cannot hold the prefix as Prefix + ":" + key applies the prefix itself
-// and clears cfg.Prefix before wrapping.
+// same stored bytes by wrapping itself in it. Unlike goforj/cache's
+// WrapStore, this one also applies Prefix and DefaultTTL, so a backend must
+// not apply them again; one whose key layout cannot hold the prefix as
+// Prefix + ":" + key applies the prefix itself and clears cfg.Prefix
+// before wrapping.
 //
 // When cfg asks for nothing, WrapStore returns store itself, so capabilities
 // of the backend that this package does not know about stay visible.
