@@ -1,7 +1,8 @@
 package cache
 
 import (
-	"crypto/rand"
+	"encoding/binary"
+	"math/rand/v2"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
@@ -11,25 +12,16 @@ import (
 // while another owner holds the lock.
 const DefaultLockRetryInterval = 50 * time.Millisecond
 
-// maxRememberedLocks triggers pruning of expired lock tokens, which
-// accumulate when holders let leases run out instead of unlocking.
-const maxRememberedLocks = 1024
-
-// heldLock is a lock acquired through TryLock or Lock.
-type heldLock struct {
-	token   []byte
-	expires time.Time
-}
-
 // TryLock acquires the lock named key for ttl when no one holds it, and
 // reports whether it did. The lock is a store entry whose value is a random
 // owner token; the Cache remembers the token so that Unlock can prove
 // ownership. ttl must be positive (ErrInvalidTTL).
 func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 	start := c.begin()
-	token, ok, err := c.acquire(key, ttl)
+	lk := lockKey(key)
+	token, ok, err := c.acquire(lk, ttl)
 	if ok {
-		c.rememberLock(key, token, ttl)
+		c.rememberLock(key, lk, token, ttl)
 	}
 	c.observe("lock", key, start, ok, err)
 	return ok, err
@@ -40,9 +32,10 @@ func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 // the context's error when the Cache's context ends first.
 func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 	start := c.begin()
-	token, ok, err := c.acquireWait(key, ttl, timeout, DefaultLockRetryInterval)
+	lk := lockKey(key)
+	token, ok, err := c.acquireWait(lk, ttl, timeout, DefaultLockRetryInterval)
 	if ok {
-		c.rememberLock(key, token, ttl)
+		c.rememberLock(key, lk, token, ttl)
 	}
 	c.observe("lock", key, start, ok, err)
 	return ok, err
@@ -52,59 +45,50 @@ func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 // a handle derived from it. It deletes the lock only while it still holds
 // the token this Cache stored, so a caller whose lease ran out cannot
 // release the next owner's lock; that case returns ErrLockNotHeld, as does
-// unlocking a key this Cache never locked.
+// unlocking a key this Cache never locked. When the store call fails (a
+// cancelled context, an unreachable backend), the Cache keeps the token
+// and Unlock can be retried.
 //
 // The Cache keeps one token per key: if a lease runs out and the same Cache
 // acquires the key again, Unlock releases the newer acquisition. Use a
 // LockHandle per holder when goroutines of one process contend for a key.
 func (c *Cache) Unlock(key string) error {
 	start := c.begin()
-	s := c.shared
-	s.mu.Lock()
-	held, ok := s.lockTokens[key]
-	delete(s.lockTokens, key)
-	s.mu.Unlock()
 	err := ErrLockNotHeld
-	if ok {
-		err = c.release(key, held.token)
+	if held, ok := c.shared.locks.lookup(key); ok {
+		var spent bool
+		spent, err = c.release(held.storeKey, held.token)
+		if spent {
+			c.shared.locks.forget(key, held.token)
+		}
 	}
 	c.observe("unlock", key, start, false, err)
 	return err
 }
 
-func (c *Cache) rememberLock(key string, token []byte, ttl time.Duration) {
-	s := c.shared
-	now := time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.lockTokens) >= maxRememberedLocks {
-		for k, h := range s.lockTokens {
-			if now.After(h.expires) {
-				delete(s.lockTokens, k)
-			}
-		}
-	}
-	s.lockTokens[key] = heldLock{token: token, expires: now.Add(ttl)}
+func (c *Cache) rememberLock(key, storeKey string, token []byte, ttl time.Duration) {
+	c.shared.locks.remember(key, heldLock{storeKey: storeKey, token: token, expires: time.Now().Add(ttl)})
 }
 
-func newToken() ([]byte, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return nil, err
-	}
-	return b[:], nil
+// newToken returns a random owner token. Tokens must be unique, not
+// secret (anyone who can read the store can read them), so they come from
+// math/rand/v2's generator, which is seeded from the operating system and
+// costs no system call, rather than from crypto/rand.
+func newToken() []byte {
+	b := make([]byte, 16)
+	binary.LittleEndian.PutUint64(b, rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	return b
 }
 
-// acquire makes one attempt to create the lock entry with a fresh token.
-func (c *Cache) acquire(key string, ttl time.Duration) ([]byte, bool, error) {
+// acquire makes one attempt to create the lock entry storeKey with a fresh
+// token.
+func (c *Cache) acquire(storeKey string, ttl time.Duration) ([]byte, bool, error) {
 	if ttl <= 0 {
 		return nil, false, ErrInvalidTTL
 	}
-	token, err := newToken()
-	if err != nil {
-		return nil, false, err
-	}
-	created, err := c.store.Add(c.ctx, lockKey(key), token, ttl)
+	token := newToken()
+	created, err := c.store.Add(c.ctx, storeKey, token, ttl)
 	if err != nil || !created {
 		return nil, false, err
 	}
@@ -113,13 +97,13 @@ func (c *Cache) acquire(key string, ttl time.Duration) ([]byte, bool, error) {
 
 // acquireWait retries acquire every retry until timeout. The loop is
 // bounded by the deadline and by the context.
-func (c *Cache) acquireWait(key string, ttl, timeout, retry time.Duration) ([]byte, bool, error) {
+func (c *Cache) acquireWait(storeKey string, ttl, timeout, retry time.Duration) ([]byte, bool, error) {
 	if retry <= 0 {
 		retry = DefaultLockRetryInterval
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		token, ok, err := c.acquire(key, ttl)
+		token, ok, err := c.acquire(storeKey, ttl)
 		if ok || err != nil {
 			return token, ok, err
 		}
@@ -137,23 +121,29 @@ func (c *Cache) acquireWait(key string, ttl, timeout, retry time.Duration) ([]by
 	}
 }
 
-// release deletes the lock entry if it still holds token. When it does not,
-// the lease ran out: if another owner has taken the lock since, the caller
-// must learn that its critical section was not exclusive to the end, so
-// that is ErrLockNotHeld; if the lock is simply gone, there is nothing left
-// to release and no one else was affected.
-func (c *Cache) release(key string, token []byte) error {
-	lk := lockKey(key)
-	deleted, err := cachecore.CompareAndDelete(c.ctx, c.store, lk, token)
-	if err != nil || deleted {
-		return err
-	}
-	_, taken, err := c.store.Get(c.ctx, lk)
+// release deletes the lock entry storeKey if it still holds token, and
+// reports whether the token is spent. When the entry no longer holds the
+// token, the lease ran out: if another owner has taken the lock since, the
+// caller must learn that its critical section was not exclusive to the
+// end, so that is ErrLockNotHeld; if the lock is simply gone, there is
+// nothing left to release and no one else was affected. Either way the
+// token is spent. Any other error leaves the lock possibly held, so the
+// token is not spent and the caller keeps it to retry; Cache.Unlock and
+// LockHandle.Release both decide on this result.
+func (c *Cache) release(storeKey string, token []byte) (spent bool, err error) {
+	deleted, err := cachecore.CompareAndDelete(c.ctx, c.store, storeKey, token)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if deleted {
+		return true, nil
+	}
+	_, taken, err := c.store.Get(c.ctx, storeKey)
+	if err != nil {
+		return false, err
 	}
 	if taken {
-		return ErrLockNotHeld
+		return true, ErrLockNotHeld
 	}
-	return nil
+	return true, nil
 }

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 )
@@ -19,10 +18,11 @@ import (
 //
 // A LockHandle is safe for concurrent use.
 type LockHandle struct {
-	c     *Cache
-	key   string
-	ttl   time.Duration
-	state *handleState
+	c        *Cache
+	key      string
+	storeKey string
+	ttl      time.Duration
+	state    *handleState
 }
 
 // handleState is shared by a handle and its WithContext copies, so a lock
@@ -34,7 +34,7 @@ type handleState struct {
 
 // NewLockHandle creates a reusable lock handle for a key/ttl pair.
 func (c *Cache) NewLockHandle(key string, ttl time.Duration) *LockHandle {
-	return &LockHandle{c: c, key: key, ttl: ttl, state: new(handleState)}
+	return &LockHandle{c: c, key: key, storeKey: lockKey(key), ttl: ttl, state: new(handleState)}
 }
 
 // WithContext returns a handle for the same lock, sharing its held state,
@@ -49,7 +49,7 @@ func (l *LockHandle) WithContext(ctx context.Context) *LockHandle {
 // already holds the lock reports false, like any other contender.
 func (l *LockHandle) Acquire() (bool, error) {
 	start := l.c.begin()
-	token, ok, err := l.c.acquire(l.key, l.ttl)
+	token, ok, err := l.c.acquire(l.storeKey, l.ttl)
 	l.hold(token, ok)
 	l.c.observe("lock", l.key, start, ok, err)
 	return ok, err
@@ -82,8 +82,8 @@ func (l *LockHandle) Release() error {
 		return nil
 	}
 	start := l.c.begin()
-	err := l.c.release(l.key, l.state.token)
-	if err == nil || errors.Is(err, ErrLockNotHeld) {
+	spent, err := l.c.release(l.storeKey, l.state.token)
+	if spent {
 		l.state.token = nil
 	}
 	l.c.observe("unlock", l.key, start, false, err)
@@ -107,7 +107,7 @@ func (l *LockHandle) Get(fn func() error) (bool, error) {
 // retryInterval <= 0 falls back to DefaultLockRetryInterval.
 func (l *LockHandle) Block(timeout, retryInterval time.Duration, fn func() error) (bool, error) {
 	start := l.c.begin()
-	token, ok, err := l.c.acquireWait(l.key, l.ttl, timeout, retryInterval)
+	token, ok, err := l.c.acquireWait(l.storeKey, l.ttl, timeout, retryInterval)
 	l.hold(token, ok)
 	l.c.observe("lock", l.key, start, ok, err)
 	if !ok || err != nil {
