@@ -28,9 +28,11 @@ type shared struct {
 	// loads deduplicates concurrent loads of one key and keeps loads from
 	// storing results that a write has made stale.
 	loads loadTable
-	// locks remembers the owner tokens of locks acquired with TryLock or
-	// Lock, which is how Unlock(key) proves ownership.
-	locks lockTable
+	// lockToken is the value of the locks acquired with TryLock or Lock,
+	// which Unlock compares to prove ownership; locks remembers which keys
+	// those are.
+	lockToken []byte
+	locks     lockTable
 
 	mu sync.Mutex
 	// refreshing holds keys with a background refresh in flight; its size
@@ -64,7 +66,7 @@ func NewCacheWithTTL(store cachecore.Store, defaultTTL time.Duration) *Cache {
 }
 
 func newShared() *shared {
-	s := &shared{refreshing: make(map[string]struct{})}
+	s := &shared{lockToken: newToken(), refreshing: make(map[string]struct{})}
 	s.loads.seed = maphash.MakeSeed()
 	s.locks.seed = maphash.MakeSeed()
 	return s

@@ -20,6 +20,10 @@ const loadStripes = 64
 type loadTable struct {
 	seed    maphash.Seed
 	stripes [loadStripes]loadStripe
+	// idle holds flights for reuse. A flight is reachable only through
+	// its stripe's map and its waiters, so once it is removed from the map
+	// with no waiter it is unreferenced.
+	idle sync.Pool
 }
 
 type loadStripe struct {
@@ -41,7 +45,7 @@ type loadStripe struct {
 
 	// flightMu guards flights, the loads in progress by kind and key.
 	flightMu sync.Mutex
-	flights  map[flightKey]*flight
+	flights  [flightKinds]map[string]*flight
 
 	_ [64]byte // keeps neighbouring stripes off one cache line
 }
@@ -54,12 +58,8 @@ const (
 	flightRemember flightKind = iota
 	flightStale
 	flightRefresh
+	flightKinds
 )
-
-type flightKey struct {
-	kind flightKind
-	key  string
-}
 
 // flight is one load in progress. The caller that starts it runs it on
 // its own goroutine; later callers wait for its result.
@@ -76,10 +76,6 @@ type flight struct {
 	waiters int
 	res     loadResult
 }
-
-// flights without waiters are reused: a flight is only reachable through
-// its stripe's map, so once removed with no waiter it is unreferenced.
-var flightPool = sync.Pool{New: func() any { return new(flight) }}
 
 // loadResult is the outcome of a shared load.
 type loadResult struct {
@@ -161,11 +157,11 @@ func (t ticket) commit(store func() error) error {
 // that ran it, which is the only one that can recover it.
 func (c *Cache) share(kind flightKind, key string, t ticket, load func(ctx context.Context, t ticket) loadResult) loadResult {
 	s := t.stripe
-	fk := flightKey{kind, key}
 	s.flightMu.Lock()
+	flights := s.flights[kind]
 	// A flight that started before a write this caller has seen may
 	// return data from before that write; such a caller starts afresh.
-	if f := s.flights[fk]; f != nil && f.writes >= t.writes {
+	if f := flights[key]; f != nil && f.writes >= t.writes {
 		if f.done == nil {
 			f.done = make(chan struct{})
 		}
@@ -173,12 +169,16 @@ func (c *Cache) share(kind flightKind, key string, t ticket, load func(ctx conte
 		s.flightMu.Unlock()
 		return c.await(f)
 	}
-	f := flightPool.Get().(*flight)
-	f.writes = t.writes
-	if s.flights == nil {
-		s.flights = make(map[flightKey]*flight)
+	f, _ := c.shared.loads.idle.Get().(*flight)
+	if f == nil {
+		f = new(flight)
 	}
-	s.flights[fk] = f
+	f.writes = t.writes
+	if flights == nil {
+		flights = make(map[string]*flight)
+		s.flights[kind] = flights
+	}
+	flights[key] = f
 	s.flightMu.Unlock()
 
 	ctx := c.ctx
@@ -188,12 +188,12 @@ func (c *Cache) share(kind flightKind, key string, t ticket, load func(ctx conte
 	finished := false
 	defer func() {
 		if !finished {
-			s.land(fk, f, loadResult{err: errLeaderPanicked})
+			c.shared.loads.land(s, flights, key, f, loadResult{err: errLeaderPanicked})
 		}
 	}()
 	r := load(ctx, t)
 	finished = true
-	s.land(fk, f, r)
+	c.shared.loads.land(s, flights, key, f, r)
 	return r
 }
 
@@ -201,11 +201,12 @@ func (c *Cache) share(kind flightKind, key string, t ticket, load func(ctx conte
 // panicked outside the loader function.
 var errLeaderPanicked = fmt.Errorf("%w: the shared load panicked in the caller running it", ErrLoaderPanicked)
 
-// land publishes the result of f and retires it.
-func (s *loadStripe) land(fk flightKey, f *flight, r loadResult) {
+// land publishes the result of f, the flight of key in flights of stripe
+// s, and retires it.
+func (t *loadTable) land(s *loadStripe, flights map[string]*flight, key string, f *flight, r loadResult) {
 	s.flightMu.Lock()
-	if s.flights[fk] == f {
-		delete(s.flights, fk)
+	if flights[key] == f {
+		delete(flights, key)
 	}
 	f.res = r
 	if f.done != nil {
@@ -215,7 +216,7 @@ func (s *loadStripe) land(fk flightKey, f *flight, r loadResult) {
 	s.flightMu.Unlock()
 	if reuse {
 		*f = flight{}
-		flightPool.Put(f)
+		t.idle.Put(f)
 	}
 }
 

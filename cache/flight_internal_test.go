@@ -18,7 +18,7 @@ func awaitWaiters(t *testing.T, c *Cache, kind flightKind, key string, n int) {
 	s := c.shared.loads.stripe(key)
 	for range 2000 {
 		s.flightMu.Lock()
-		f := s.flights[flightKey{kind, key}]
+		f := s.flights[kind][key]
 		joined := f != nil && f.waiters == n
 		s.flightMu.Unlock()
 		if joined {

@@ -13,15 +13,16 @@ import (
 const DefaultLockRetryInterval = 50 * time.Millisecond
 
 // TryLock acquires the lock named key for ttl when no one holds it, and
-// reports whether it did. The lock is a store entry whose value is a random
-// owner token; the Cache remembers the token so that Unlock can prove
-// ownership. ttl must be positive (ErrInvalidTTL).
+// reports whether it did. The lock is a store entry whose value is the
+// Cache's owner token, drawn at random by NewCache and shared by the
+// handles derived from it; Unlock deletes the entry only while it holds
+// that token. ttl must be positive (ErrInvalidTTL).
 func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 	start := c.begin()
 	lk := lockKey(key)
-	token, ok, err := c.acquire(lk, ttl)
+	ok, err := c.acquire(lk, c.shared.lockToken, ttl)
 	if ok {
-		c.rememberLock(key, lk, token, ttl)
+		c.rememberLock(key, lk, ttl)
 	}
 	c.observe("lock", key, start, ok, err)
 	return ok, err
@@ -33,9 +34,9 @@ func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 	start := c.begin()
 	lk := lockKey(key)
-	token, ok, err := c.acquireWait(lk, ttl, timeout, DefaultLockRetryInterval)
+	ok, err := c.acquireWait(lk, c.shared.lockToken, ttl, timeout, DefaultLockRetryInterval)
 	if ok {
-		c.rememberLock(key, lk, token, ttl)
+		c.rememberLock(key, lk, ttl)
 	}
 	c.observe("lock", key, start, ok, err)
 	return ok, err
@@ -43,37 +44,38 @@ func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 
 // Unlock releases a lock acquired through TryLock or Lock on this Cache or
 // a handle derived from it. It deletes the lock only while it still holds
-// the token this Cache stored, so a caller whose lease ran out cannot
-// release the next owner's lock; that case returns ErrLockNotHeld, as does
-// unlocking a key this Cache never locked. When the store call fails (a
-// cancelled context, an unreachable backend), the Cache keeps the token
-// and Unlock can be retried.
+// this Cache's token, so a caller whose lease ran out cannot release
+// another owner's lock; that case returns ErrLockNotHeld, as does
+// unlocking a key this Cache did not lock. When the store call fails (a
+// cancelled context, an unreachable backend), the Cache still counts the
+// lock as held and Unlock can be retried once it has returned; a
+// concurrent Unlock of the key meanwhile reports ErrLockNotHeld.
 //
-// The Cache keeps one token per key: if a lease runs out and the same Cache
-// acquires the key again, Unlock releases the newer acquisition. Use a
-// LockHandle per holder when goroutines of one process contend for a key.
+// The Cache is one owner: if a lease runs out and the same Cache acquires
+// the key again, Unlock releases the newer acquisition. Use a LockHandle
+// per holder when goroutines of one process contend for a key.
 func (c *Cache) Unlock(key string) error {
 	start := c.begin()
 	err := ErrLockNotHeld
-	if held, ok := c.shared.locks.lookup(key); ok {
+	if held, ok := c.shared.locks.take(key); ok {
 		var spent bool
-		spent, err = c.release(held.storeKey, held.token)
-		if spent {
-			c.shared.locks.forget(key, held.token)
+		spent, err = c.release(held.storeKey, c.shared.lockToken)
+		if !spent {
+			c.shared.locks.restore(key, held)
 		}
 	}
 	c.observe("unlock", key, start, false, err)
 	return err
 }
 
-func (c *Cache) rememberLock(key, storeKey string, token []byte, ttl time.Duration) {
-	c.shared.locks.remember(key, heldLock{storeKey: storeKey, token: token, expires: time.Now().Add(ttl)})
+func (c *Cache) rememberLock(key, storeKey string, ttl time.Duration) {
+	c.shared.locks.remember(key, heldLock{storeKey: storeKey, ttl: ttl})
 }
 
 // newToken returns a random owner token. Tokens must be unique, not
 // secret (anyone who can read the store can read them), so they come from
-// math/rand/v2's generator, which is seeded from the operating system and
-// costs no system call, rather than from crypto/rand.
+// math/rand/v2's generator, which is seeded from the operating system,
+// rather than from crypto/rand.
 func newToken() []byte {
 	b := make([]byte, 16)
 	binary.LittleEndian.PutUint64(b, rand.Uint64())
@@ -81,41 +83,36 @@ func newToken() []byte {
 	return b
 }
 
-// acquire makes one attempt to create the lock entry storeKey with a fresh
+// acquire makes one attempt to create the lock entry storeKey holding
 // token.
-func (c *Cache) acquire(storeKey string, ttl time.Duration) ([]byte, bool, error) {
+func (c *Cache) acquire(storeKey string, token []byte, ttl time.Duration) (bool, error) {
 	if ttl <= 0 {
-		return nil, false, ErrInvalidTTL
+		return false, ErrInvalidTTL
 	}
-	token := newToken()
-	created, err := c.store.Add(c.ctx, storeKey, token, ttl)
-	if err != nil || !created {
-		return nil, false, err
-	}
-	return token, true, nil
+	return c.store.Add(c.ctx, storeKey, token, ttl)
 }
 
 // acquireWait retries acquire every retry until timeout. The loop is
 // bounded by the deadline and by the context.
-func (c *Cache) acquireWait(storeKey string, ttl, timeout, retry time.Duration) ([]byte, bool, error) {
+func (c *Cache) acquireWait(storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
 	if retry <= 0 {
 		retry = DefaultLockRetryInterval
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		token, ok, err := c.acquire(storeKey, ttl)
+		ok, err := c.acquire(storeKey, token, ttl)
 		if ok || err != nil {
-			return token, ok, err
+			return ok, err
 		}
 		wait := min(retry, time.Until(deadline))
 		if wait <= 0 {
-			return nil, false, nil
+			return false, nil
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-c.ctx.Done():
 			t.Stop()
-			return nil, false, c.ctx.Err()
+			return false, c.ctx.Err()
 		case <-t.C:
 		}
 	}

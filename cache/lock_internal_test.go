@@ -44,23 +44,23 @@ func TestTryLockWorkIsAmortisedOverHeldLocks(t *testing.T) {
 }
 
 // TestTryLockForgetsExpiredTokens checks that tokens of leases left to run
-// out are forgotten once enough locks are acquired, while live ones stay.
+// out are forgotten as more locks are acquired, while live ones stay.
 func TestTryLockForgetsExpiredTokens(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := NewCache(NewMemoryStore(ctx))
 	const n = 4 * lockTableStripes * minLockPrune
+	// Leases of a nanosecond have ended by the second prune that sees them.
 	for i := range n {
-		if ok, _ := c.TryLock("short:"+strconv.Itoa(i), time.Millisecond); !ok {
+		if ok, _ := c.TryLock("short:"+strconv.Itoa(i), time.Nanosecond); !ok {
 			t.Fatal("TryLock failed")
 		}
 	}
 	if ok, _ := c.TryLock("live", time.Hour); !ok {
 		t.Fatal("TryLock failed")
 	}
-	time.Sleep(5 * time.Millisecond)
-	// Twice as many again make every stripe reach its pruning threshold.
-	for i := range 2 * n {
+	// Four times as many again make every stripe prune at least twice.
+	for i := range 4 * n {
 		if ok, _ := c.TryLock("again:"+strconv.Itoa(i), time.Hour); !ok {
 			t.Fatal("TryLock failed")
 		}
@@ -72,9 +72,8 @@ func TestTryLockForgetsExpiredTokens(t *testing.T) {
 		remembered += len(s.held)
 		s.mu.Unlock()
 	}
-	// 2n+1 live tokens; most of the n expired ones must be gone.
-	if remembered > 2*n+1+n/2 {
-		t.Fatalf("%d tokens remembered, want about %d live ones", remembered, 2*n+1)
+	if remembered != 4*n+1 {
+		t.Fatalf("%d tokens remembered, want the %d live ones", remembered, 4*n+1)
 	}
 	if err := c.Unlock("live"); err != nil {
 		t.Fatalf("Unlock of a live lock after pruning = %v", err)

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"hash/maphash"
 	"sync"
 	"time"
@@ -15,12 +14,11 @@ const lockTableStripes = 16
 // tokens to forget.
 const minLockPrune = 64
 
-// lockTable remembers the owner token of each lock acquired with
-// Cache.TryLock or Cache.Lock, which is how Cache.Unlock proves ownership.
-// Holders that let leases run out instead of unlocking leave tokens
+// lockTable remembers the locks acquired with Cache.TryLock or Cache.Lock,
+// so that Cache.Unlock can tell a key the Cache locked from one it did
+// not. Holders that let leases run out instead of unlocking leave entries
 // behind; each stripe forgets expired ones when it has doubled in size
-// since it last did, so the scan costs O(1) per acquisition amortised and
-// a stripe holds at most about twice its live locks.
+// since it last did, so the scan costs O(1) per acquisition amortised.
 type lockTable struct {
 	seed    maphash.Seed
 	stripes [lockTableStripes]lockTableStripe
@@ -30,7 +28,7 @@ type lockTableStripe struct {
 	mu      sync.Mutex
 	held    map[string]heldLock
 	pruneAt int
-	// examined counts the tokens pruning has looked at, the work that
+	// examined counts the entries pruning has looked at, the work that
 	// must stay proportional to acquisitions.
 	examined int
 }
@@ -38,8 +36,14 @@ type lockTableStripe struct {
 // heldLock is a lock acquired through TryLock or Lock.
 type heldLock struct {
 	storeKey string // the lock's key in the store, kept to spare Unlock building it
-	token    []byte
-	expires  time.Time
+	ttl      time.Duration
+	// expiresBy is a time by which the lease has surely ended, in
+	// UnixNano, or 0 until a prune first sees the entry. Reading the
+	// clock costs as much as the rest of an acquisition on some
+	// machines, so acquisitions leave it to the prune, which reads the
+	// clock once for all entries and bounds the expiry from above; an
+	// entry is then forgotten by the first prune after that bound.
+	expiresBy int64
 }
 
 func (t *lockTable) stripe(key string) *lockTableStripe {
@@ -55,33 +59,48 @@ func (t *lockTable) remember(key string, h heldLock) {
 		s.pruneAt = minLockPrune
 	}
 	if len(s.held) >= s.pruneAt {
-		now := time.Now()
-		s.examined += len(s.held)
-		for k, old := range s.held {
-			if now.After(old.expires) {
-				delete(s.held, k)
-			}
-		}
-		s.pruneAt = max(minLockPrune, 2*len(s.held))
+		s.prune(time.Now().UnixNano())
 	}
 	s.held[key] = h
 }
 
-func (t *lockTable) lookup(key string) (heldLock, bool) {
+// prune forgets the entries whose leases have surely ended by now, and
+// bounds the expiry of those it sees for the first time, each acquired
+// before now.
+func (s *lockTableStripe) prune(now int64) {
+	s.examined += len(s.held)
+	for k, h := range s.held {
+		switch {
+		case h.expiresBy == 0:
+			h.expiresBy = now + int64(h.ttl)
+			s.held[k] = h
+		case now >= h.expiresBy:
+			delete(s.held, k)
+		}
+	}
+	s.pruneAt = max(minLockPrune, 2*len(s.held))
+}
+
+// take removes and returns key's entry, for a release that either spends
+// it or gives it back with restore.
+func (t *lockTable) take(key string) (heldLock, bool) {
 	s := t.stripe(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h, ok := s.held[key]
+	if ok {
+		delete(s.held, key)
+	}
 	return h, ok
 }
 
-// forget drops key's token if it is still token: a concurrent acquisition
-// may have replaced it since the caller looked it up.
-func (t *lockTable) forget(key string, token []byte) {
+// restore gives back an entry that take removed and a failed release did
+// not spend, unless an acquisition has remembered a newer one meanwhile.
+func (t *lockTable) restore(key string, h heldLock) {
 	s := t.stripe(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h, ok := s.held[key]; ok && bytes.Equal(h.token, token) {
-		delete(s.held, key)
+	if _, ok := s.held[key]; !ok {
+		s.held[key] = h
 	}
 }

@@ -98,7 +98,7 @@ func (c *Cache) rememberStale(key string, ttl, staleTTL time.Duration, fn func()
 			}
 			return loadResult{value: v, err: err}
 		}
-		sv, found, err := c.readForLoad(ctx, staleKey(key))
+		sv, found, err := c.readEntryForLoad(ctx, staleKey(key), key)
 		if err != nil || !found {
 			return loadResult{err: errors.Join(loadErr, err)}
 		}
@@ -144,8 +144,14 @@ func (c *Cache) loadAndStore(ctx context.Context, t ticket, key string, ttl time
 // here it is a miss, reported to the observer, so that the load that
 // follows overwrites it.
 func (c *Cache) readForLoad(ctx context.Context, key string) ([]byte, bool, error) {
+	return c.readEntryForLoad(ctx, key, key)
+}
+
+// readEntryForLoad is readForLoad of the store entry storeKey, which
+// belongs to the caller's key.
+func (c *Cache) readEntryForLoad(ctx context.Context, storeKey, key string) ([]byte, bool, error) {
 	start := c.begin()
-	v, found, err := c.store.Get(ctx, key)
+	v, found, err := c.store.Get(ctx, storeKey)
 	if err != nil && c.undecodable(ctx, err) {
 		c.observe("undecodable", key, start, false, err)
 		return nil, false, nil
