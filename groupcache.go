@@ -29,7 +29,6 @@ import (
 	"context"
 	"errors"
 	"hash/maphash"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -344,9 +343,10 @@ func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h
 		return ByteView{}, 0, errExpiredResponse
 	}
 	v := viewOfOwnedBytes(res.Value)
-	// Copy only a sample of remote keys here: a key asked for often
-	// is soon among them, one asked for once rarely takes space.
-	if rand.IntN(10) == 0 {
+	// Copy a remote key here on its second recent fetch: a hot key
+	// then crosses the network about twice, and keys asked for once,
+	// however many, take no space from those that were not.
+	if g.hotCache.recordFetch(h) {
 		g.populateCache(key, h, v, expire, g.hotCache, writes)
 	}
 	return v, expire, nil
