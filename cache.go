@@ -69,14 +69,14 @@ type clockCache struct {
 	nbytes atomic.Int64 // bytes of all keys and values, readable without locks
 
 	mu         sync.Mutex
-	small      clockList       // new entries, oldest first; guarded by mu
-	main       clockList       // entries kept for their use; the head is the hand; guarded by mu
-	smallBytes int64           // bytes of the entries of small; guarded by mu
-	n          int             // live entries; guarded by mu
-	ghosts     ghostQueue      // hashes of keys evicted from small; guarded by mu
-	fetches    ghostQueue      // hashes of keys recordFetch saw; guarded by mu
-	evictions  int64           // guarded by mu
-	expired    int64           // entries a lookup found expired; guarded by mu
+	small      clockList  // new entries, oldest first; guarded by mu
+	main       clockList  // entries kept for their use; the head is the hand; guarded by mu
+	smallBytes int64      // bytes of the entries of small; guarded by mu
+	n          int        // live entries; guarded by mu
+	ghosts     ghostQueue // hashes of keys evicted from small; guarded by mu
+	fetches    ghostQueue // hashes of keys recordFetch saw; guarded by mu
+	evictions  int64      // guarded by mu
+	expired    int64      // entries a lookup found expired; guarded by mu
 }
 
 // smallShare is the inverse of the share of a cache's bytes that its small
@@ -578,4 +578,3 @@ func (l *clockList) remove(e *entry) {
 	}
 	e.prev, e.next = nil, nil
 }
-

@@ -101,10 +101,13 @@ func ReadTrace(dir, name string) ([]uint64, error) {
 	return keys, nil
 }
 
-// TracesDir returns the directory of the shared traces: shared/traces
-// beside the root of the checkout that holds the current directory (the
-// directory with go.work).
+// TracesDir returns the directory of the shared traces: $GROUPCACHE_TRACES
+// if set, else shared/traces beside the root of the checkout that holds
+// the current directory (the directory with go.work), where CI puts them.
 func TracesDir() (string, error) {
+	if dir := os.Getenv("GROUPCACHE_TRACES"); dir != "" {
+		return dir, nil
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

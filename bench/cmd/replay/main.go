@@ -31,7 +31,7 @@ func main() {
 }
 
 func run() error {
-	dir := flag.String("traces", "", "directory of the traces (default: ../shared/traces from the checkout's root)")
+	dir := flag.String("traces", "", "directory of the traces (default: $GROUPCACHE_TRACES, else ../shared/traces from the checkout's root)")
 	only := flag.String("trace", "", "comma-separated traces to replay (default: all)")
 	implName := flag.String("impl", "ours", "implementation: ours or upstream")
 	floor := flag.Bool("floor", false, "fail if a row is more than a point below max(LRU, S3-FIFO)")
@@ -92,7 +92,6 @@ func run() error {
 		sum += got
 		sumW += c.WTinyLFU
 		rows++
-		w.Flush()
 	}
 	if rows > 0 {
 		fmt.Fprintf(w, "mean\t\t\t\t\t%.2f\t%.2f\t\t\n", sumW/float64(rows), sum/float64(rows))
