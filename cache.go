@@ -17,38 +17,44 @@ import (
 // index is split into shards, each a table of atomic pointers to entries
 // that never change once published, save for a reference bit. Writers
 // take the cache's mutex, then the mutex of the shard whose table they
-// change, and publish with atomic stores. A hit sets the reference bit
-// only if it is clear, so an entry in steady use is written to once per
-// turn of the clock hand, not on every hit.
+// change, and publish with atomic stores. A hit raises the entry's hit
+// count only while it is below maxFreq, so an entry in steady use is
+// written to once per turn of the clock hand, not on every hit.
 //
-// Eviction combines three ideas from the literature, each for a workload
-// the others lose on (BENCHMARKS.md has the figures):
+// Eviction follows S3-FIFO (Yang et al., "FIFO queues are all you need
+// for cache eviction", SOSP 2023), with one addition for loops; each part
+// is there for a workload the others lose on (BENCHMARKS.md has the
+// figures):
 //
-//   - Two queues, as in S3-FIFO (Yang et al., "FIFO queues are all you
-//     need for cache eviction", SOSP 2023). A new key enters a small
-//     FIFO queue that holds about a tenth of the cache's bytes; one that
-//     is hit while there moves to the main queue when it reaches the
-//     head, one that is not is a candidate for eviction. Most keys of
-//     block and web traces are asked for once: the small queue lets them
-//     go after a short stay instead of pushing out keys of the main
-//     queue, as LRU does. The main queue is a CLOCK (second chance): the
-//     hand evicts the first entry not hit since the hand last passed it.
-//     The hand and the reference bit are SIEVE's lazy promotion (Zhang
-//     et al., NSDI 2024) without the hand's resumption in place.
-//   - A ghost queue (S3-FIFO's): the hashes of keys recently evicted from
-//     the small queue. A key that comes back while remembered goes to
-//     the main queue at once.
-//   - Frequency-based admission, as in TinyLFU (Einziger et al., ACM
-//     Transactions on Storage, 2017): a small-queue candidate that was
-//     not hit there still enters the main queue if a frequency sketch
-//     says it was asked for more often than the main queue's victim,
-//     which is evicted instead. On a loop larger than the cache, where
-//     every recency policy evicts each key just before it is asked for
-//     again, this keeps a fixed part of the loop cached.
+//   - Two queues. A new key enters a small FIFO queue that holds about a
+//     tenth of the cache's bytes; one hit promoteHits times while there
+//     moves to the main queue when it reaches the head, one that is not
+//     is evicted. Most keys of block and web traces are asked for once:
+//     the small queue lets them go after a short stay instead of pushing
+//     out keys in use, as LRU does (OLTP, P3, gli).
+//   - A main queue that is a CLOCK with hit counts up to maxFreq: the
+//     hand evicts the first entry not hit since it last passed, and
+//     spares an entry that was, counting one hit down. Lazy promotion,
+//     as in SIEVE (Zhang et al., NSDI 2024), keeps hits free of locks.
+//   - A ghost queue: the hashes of keys recently evicted from the small
+//     queue. A key that comes back while remembered was evicted too soon
+//     and goes straight to the main queue (P3, OLTP).
+//   - First-fill admission: while the small queue holds more than its
+//     share even without its oldest key, that key moves to the main
+//     queue whether hit or not, as W-TinyLFU (Einziger et al., "TinyLFU:
+//     A Highly Efficient Cache Admission Policy", ACM Transactions on
+//     Storage, 2017) admits every key while its cache is below capacity.
+//     The keys that first fill the cache then stay as long as they are
+//     asked for again: on a loop larger than the cache, where every
+//     recency policy evicts each key just before its turn comes (LRU,
+//     SIEVE and S3-FIFO hit nothing), that keeps nine tenths of a cache's
+//     worth of the loop cached (loop, gli).
 //
-// The sketch counts a key when it is added (a miss) and when the clock
-// hand finds it referenced, under the mutex, never on a hit: a hit costs
-// what it cost under plain CLOCK.
+// TinyLFU's frequency sketch, deciding between a small-queue candidate and
+// the main queue's victim, was tried here and scored lower on every trace
+// but P3 at 25,000 entries (BENCHMARKS.md); so hits count only in the
+// entries' own bits, and a hit costs what it cost under plain CLOCK: no
+// lock, and in steady use one atomic write per pass of the hand.
 //
 // One clock spans all shards. A clock per shard would evict from the
 // shard of the key being added, so that a new key could push out a key
@@ -147,8 +153,9 @@ func (c *clockCache) use(e *entry, now func() int64) (v ByteView, expire int64, 
 		c.removeEntry(e)
 		return ByteView{}, 0, false
 	}
-	// Only the first hit after the clock hand passed writes: the
-	// entry's cache line stays shared between cores that read it.
+	// Only hits that raise the count write, one per pass of the hand
+	// for an entry in steady use: the entry's cache line stays shared
+	// between cores that read it. A lost race loses a count, no more.
 	if r := e.ref.Load(); r&freqMask < maxFreq {
 		e.ref.CompareAndSwap(r, r+1)
 	}
