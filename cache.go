@@ -15,7 +15,8 @@ import (
 // that other cores are likely to hold: it takes no lock, moves nothing
 // and counts nothing (the Group counts lookups, see lookupCounts). The
 // index is split into shards, each a table of atomic pointers to entries
-// that never change once published, save for a reference bit. Writers
+// that never change once published, save for their hit count and queue
+// bit. Writers
 // take the cache's mutex, then the mutex of the shard whose table they
 // change, and publish with atomic stores. A hit raises the entry's hit
 // count only while it is below maxFreq, so an entry in steady use is
@@ -51,8 +52,8 @@ import (
 //     worth of the loop cached (loop, gli).
 //
 // TinyLFU's frequency sketch, deciding between a small-queue candidate and
-// the main queue's victim, was tried here and scored lower on every trace
-// but P3 at 25,000 entries (BENCHMARKS.md); so hits count only in the
+// the main queue's victim, was tried here and scored lower on every row of
+// the trace table, equal on P3 at 100,000 entries (BENCHMARKS.md); so hits count only in the
 // entries' own bits, and a hit costs what it cost under plain CLOCK: no
 // lock, and in steady use one atomic write per pass of the hand.
 //
