@@ -11,22 +11,26 @@ import (
 	"unsafe"
 )
 
-// modelClock is the obviously correct reference: CLOCK as a queue in
-// insertion order, where the entry at the front is evicted unless it was
-// referenced, in which case it loses its reference and goes to the back.
+// modelClock is the obviously correct reference of the eviction policy
+// described at clockCache: a small and a main FIFO queue, hit counts up to
+// maxFreq, and a ghost list of hashes, as plain lists and maps.
 type modelClock struct {
-	queue *list.List // of *modelEntry, front is the clock hand
-	byKey map[string]*list.Element
-	bytes int64
+	small, main *list.List // of *modelEntry, front is the oldest
+	byKey       map[string]*list.Element
+	bytes       int64
+	smallBytes  int64
+	ghosts      []uint32 // oldest first
+	hash        func(string) uint64
 }
 
 type modelEntry struct {
 	key, value string
-	ref        bool
+	hits       int
+	inMain     bool
 }
 
-func newModelClock() *modelClock {
-	return &modelClock{queue: list.New(), byKey: map[string]*list.Element{}}
+func newModelClock(hash func(string) uint64) *modelClock {
+	return &modelClock{small: list.New(), main: list.New(), byKey: map[string]*list.Element{}, hash: hash}
 }
 
 func (m *modelClock) get(key string) (string, bool) {
@@ -35,41 +39,105 @@ func (m *modelClock) get(key string) (string, bool) {
 		return "", false
 	}
 	e := el.Value.(*modelEntry)
-	e.ref = true
+	e.hits = min(e.hits+1, maxFreq)
 	return e.value, true
 }
 
-// add makes key the newest entry, unreferenced, whether or not it was
-// present.
+func (m *modelClock) ghostHas(h uint32) bool {
+	for _, g := range m.ghosts {
+		if g == h {
+			return true
+		}
+	}
+	return false
+}
+
+// add makes key the newest entry, unhit, whether or not it was present: in
+// the main queue if it replaces a main entry or its hash is a ghost.
 func (m *modelClock) add(key, value string) {
+	toMain := m.ghostHas(uint32(m.hash(key)))
+	if el, ok := m.byKey[key]; ok && el.Value.(*modelEntry).inMain {
+		toMain = true
+	}
 	m.remove(key)
-	m.byKey[key] = m.queue.PushBack(&modelEntry{key: key, value: value})
-	m.bytes += int64(len(key) + len(value))
+	e := &modelEntry{key: key, value: value, inMain: toMain}
+	size := int64(len(key) + len(value))
+	if toMain {
+		m.byKey[key] = m.main.PushBack(e)
+	} else {
+		m.byKey[key] = m.small.PushBack(e)
+		m.smallBytes += size
+	}
+	m.bytes += size
 }
 
 func (m *modelClock) remove(key string) bool {
 	el, ok := m.byKey[key]
 	if ok {
 		e := el.Value.(*modelEntry)
-		m.bytes -= int64(len(e.key) + len(e.value))
-		m.queue.Remove(el)
+		size := int64(len(e.key) + len(e.value))
+		m.bytes -= size
+		if e.inMain {
+			m.main.Remove(el)
+		} else {
+			m.small.Remove(el)
+			m.smallBytes -= size
+		}
 		delete(m.byKey, key)
 	}
 	return ok
 }
 
-// removeOldest evicts and returns the next key the clock hand evicts.
-func (m *modelClock) removeOldest() (string, bool) {
-	for el := m.queue.Front(); el != nil; el = m.queue.Front() {
-		e := el.Value.(*modelEntry)
-		if !e.ref {
-			m.remove(e.key)
-			return e.key, true
+func (m *modelClock) promote(el *list.Element) {
+	e := el.Value.(*modelEntry)
+	m.small.Remove(el)
+	m.smallBytes -= int64(len(e.key) + len(e.value))
+	e.hits, e.inMain = 0, true
+	m.byKey[e.key] = m.main.PushBack(e)
+}
+
+// mainVictim returns the front of the main queue once every entry before
+// it that was hit has lost a hit and gone to the back, passing at most as
+// many entries as there are.
+func (m *modelClock) mainVictim() *list.Element {
+	for spare := len(m.byKey); m.main.Len() > 0; spare-- {
+		el := m.main.Front()
+		if e := el.Value.(*modelEntry); spare > 0 && e.hits > 0 {
+			e.hits--
+			m.main.MoveToBack(el)
+			continue
 		}
-		e.ref = false
-		m.queue.MoveToBack(el)
+		return el
 	}
-	return "", false
+	return nil
+}
+
+// removeOldest evicts and returns the key the policy evicts next.
+func (m *modelClock) removeOldest() (string, bool) {
+	for {
+		share := m.bytes / smallShare
+		el := m.small.Front()
+		if el == nil || (m.smallBytes <= share && m.main.Len() > 0) {
+			v := m.mainVictim()
+			if v == nil {
+				return "", false
+			}
+			key := v.Value.(*modelEntry).key
+			m.remove(key)
+			return key, true
+		}
+		e := el.Value.(*modelEntry)
+		if e.hits >= promoteHits || m.smallBytes-int64(len(e.key)+len(e.value)) > share {
+			m.promote(el)
+			continue
+		}
+		for limit := max(len(m.byKey), 1); len(m.ghosts) >= limit; {
+			m.ghosts = m.ghosts[1:]
+		}
+		m.ghosts = append(m.ghosts, uint32(m.hash(e.key)))
+		m.remove(e.key)
+		return e.key, true
+	}
 }
 
 // peek returns the value of key in c without referencing it, under the
@@ -97,7 +165,6 @@ func TestShardMatchesModel(t *testing.T) {
 	never := func() int64 { panic("no entry expires") }
 	for round := 0; round < 20; round++ {
 		c := newClockCache(uint(round%4/2) * 5)
-		m := newModelClock()
 		keys := 1 + rng.IntN(200)
 		hash := func(key string) uint64 {
 			h := maphash.String(seed, key)
@@ -106,6 +173,7 @@ func TestShardMatchesModel(t *testing.T) {
 			}
 			return h
 		}
+		m := newModelClock(hash)
 		for op := 0; op < 5000; op++ {
 			key := fmt.Sprintf("k%d", rng.IntN(keys))
 			h := hash(key)
@@ -147,6 +215,9 @@ func TestShardMatchesModel(t *testing.T) {
 			t.Fatalf("round %d: stats %+v; model has %d items, %d bytes", round, st, len(m.byKey), m.bytes)
 		}
 		for key, el := range m.byKey {
+			if got, want := peekMain(c, key, hash(key)), el.Value.(*modelEntry).inMain; got != want {
+				t.Fatalf("round %d: %q in main queue: %v; want %v", round, key, got, want)
+			}
 			if got, ok := peek(c, key, hash(key)); !ok || got != el.Value.(*modelEntry).value {
 				t.Fatalf("round %d: %q = %q, %v; want %q", round, key, got, ok, el.Value.(*modelEntry).value)
 			}
@@ -168,51 +239,105 @@ func TestShardMatchesModel(t *testing.T) {
 	}
 }
 
-// TestClockSparesReferencedEntries follows the clock hand step by step:
-// without hits it evicts in insertion order, and a hit buys an entry one
-// pass of the hand.
-func TestClockSparesReferencedEntries(t *testing.T) {
+// TestScanEvictsNeitherMainNorItsOwnHitKeys follows the policy step by
+// step. Twenty keys fill an empty cache; the oldest eighteen fill the main
+// queue, since the small queue holds only a tenth. After that, a scan of
+// new keys evicts only keys of the scan, except a scan key hit twice,
+// which moves to the main queue when it reaches the head of the small one
+// and costs the main queue its oldest key; and a scan key that comes
+// back soon after its eviction goes straight to the main queue.
+func TestScanEvictsNeitherMainNorItsOwnHitKeys(t *testing.T) {
 	c := newClockCache(0)
 	never := func() int64 { panic("no entry expires") }
-	hashes := map[string]uint64{"a": 0, "b": 1, "c": 2, "d": 3}
-	for _, k := range []string{"a", "b", "c", "d"} {
-		c.add(k, hashes[k], ByteView{s: "v"}, 0)
+	add := func(i int) {
+		c.add(fmt.Sprintf("k%02d", i), uint64(i), ByteView{s: "v"}, 0)
 	}
-	if _, _, ok := c.get("a", 0, never); !ok {
-		t.Fatal("a missing")
+	has := func(i int) bool {
+		_, ok := peek(c, fmt.Sprintf("k%02d", i), uint64(i))
+		return ok
 	}
-	c.add("c", 2, ByteView{s: "v2"}, 0) // replaced: now the newest
-	for _, want := range []string{"b", "d", "c", "a"} {
-		if !c.removeOldest() {
-			t.Fatalf("cache empty before %q was evicted", want)
+	const size = 20
+	for i := range size {
+		add(i)
+	}
+	for i := size; i < 3*size; i++ {
+		add(i)
+		if i == 30 { // hit twice while in the small queue
+			c.get("k30", 30, never)
+			c.get("k30", 30, never)
 		}
-		for k, h := range hashes {
-			if _, ok := peek(c, k, h); ok == (k == want) {
-				t.Fatalf("after evicting %q, presence of %q is %v", want, k, ok)
+		for c.bytes() > size*4 {
+			if !c.removeOldest() {
+				t.Fatal("removeOldest evicted nothing from a full cache")
 			}
 		}
-		delete(hashes, want)
 	}
-	if c.removeOldest() || c.bytes() != 0 {
-		t.Fatalf("cache not empty: %d bytes", c.bytes())
+	// Promotion reset the main keys' hits, so k30's arrival cost the
+	// oldest of them; no other.
+	if has(0) {
+		t.Fatal("k30 joined the main queue without evicting its victim")
+	}
+	for i := 1; i < 18; i++ {
+		if !has(i) {
+			t.Fatalf("main-queue key k%02d was evicted by a scan", i)
+		}
+	}
+	if !has(30) || !peekMain(c, "k30", 30) {
+		t.Fatal("a scan key hit twice was not kept in the main queue")
+	}
+	for i := 18; i < 3*size-2; i++ {
+		if i != 30 && has(i) {
+			t.Fatalf("scan key k%02d outlived newer scan keys", i)
+		}
+	}
+	// k57 was evicted last; it comes back as a main-queue key.
+	add(57)
+	if !peekMain(c, "k57", 57) {
+		t.Fatal("a key evicted from the small queue came back to the small queue")
 	}
 }
 
 // TestClockEvictsEvenIfAllReferenced checks that an eviction ends when
-// every entry is referenced: the hand clears each bit once, then evicts.
+// every entry of the main queue is hit: the hand passes each once, then
+// evicts.
 func TestClockEvictsEvenIfAllReferenced(t *testing.T) {
 	c := newClockCache(0)
 	never := func() int64 { panic("no entry expires") }
+	hitAll := func(times int) {
+		for i := range 10 {
+			for range times {
+				c.get(fmt.Sprint(i), uint64(i), never)
+			}
+		}
+	}
 	for i := range 10 {
 		c.add(fmt.Sprint(i), uint64(i), ByteView{s: "v"}, 0)
-		c.get(fmt.Sprint(i), uint64(i), never)
 	}
+	hitAll(promoteHits) // all move to the main queue, with no hits there
 	if !c.removeOldest() {
 		t.Fatal("removeOldest evicted nothing")
 	}
 	if _, ok := peek(c, "0", 0); ok {
-		t.Fatal("the oldest entry survived a full turn of the hand")
+		t.Fatal("the oldest entry of a main queue without hits was not evicted")
 	}
+	// Every entry now has all the hits it can count, and the hand
+	// counts one down per pass: it must still evict within a turn.
+	hitAll(maxFreq)
+	if !c.removeOldest() {
+		t.Fatal("removeOldest evicted nothing")
+	}
+	if st := c.stats(); st.Items != 8 || st.Evictions != 2 {
+		t.Fatalf("after two evictions of ten entries: %+v", st)
+	}
+}
+
+// peekMain reports whether key is in c's main queue.
+func peekMain(c *clockCache, key string, h uint64) bool {
+	s := c.shardFor(h)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, e := s.find(key, uint32(h))
+	return e != nil && e.ref.Load()&mainBit != 0
 }
 
 func TestCacheExpiry(t *testing.T) {
@@ -284,23 +409,34 @@ func checkClock(t *testing.T, c *clockCache) {
 		tables += s.n
 		s.mu.Unlock()
 	}
-	n := 0
-	var prev *entry
-	for e := c.clock.head; e != nil && n <= c.n; e = e.next {
-		if e.prev != prev {
-			t.Errorf("clock entry %d, %q, is not linked back to its predecessor", n, e.key)
+	n, smallBytes := 0, int64(0)
+	for _, q := range []*clockList{&c.small, &c.main} {
+		var prev *entry
+		for e := q.head; e != nil && n <= c.n; e = e.next {
+			if e.prev != prev {
+				t.Errorf("queue entry %d, %q, is not linked back to its predecessor", n, e.key)
+			}
+			if inMain := e.ref.Load()&mainBit != 0; inMain != (q == &c.main) {
+				t.Errorf("queue entry %d, %q, is in the wrong queue (main bit %v)", n, e.key, inMain)
+			}
+			if q == &c.small {
+				smallBytes += entrySize(e.key, e.value)
+			}
+			s := c.shardOf(e)
+			s.mu.Lock()
+			if s.slotOf(e) < 0 {
+				t.Errorf("queue entry %d, %q, is not in its shard's table", n, e.key)
+			}
+			s.mu.Unlock()
+			prev = e
+			n++
 		}
-		s := c.shardOf(e)
-		s.mu.Lock()
-		if s.slotOf(e) < 0 {
-			t.Errorf("clock entry %d, %q, is not in its shard's table", n, e.key)
+		if q.tail != prev {
+			t.Errorf("a queue ends at %p, its tail is %p", prev, q.tail)
 		}
-		s.mu.Unlock()
-		prev = e
-		n++
 	}
-	if n != c.n || n != tables || c.clock.tail != prev {
-		t.Errorf("clock links %d entries, ending at %p; the count is %d, the tables hold %d, the tail is %p", n, prev, c.n, tables, c.clock.tail)
+	if n != c.n || n != tables || smallBytes != c.smallBytes {
+		t.Errorf("the queues link %d entries of which small ones take %d bytes; the count is %d, the tables hold %d, smallBytes is %d", n, smallBytes, c.n, tables, c.smallBytes)
 	}
 }
 
@@ -318,8 +454,8 @@ func TestClockHoldsOnlyLiveEntries(t *testing.T) {
 		}
 	}
 	checkClock(t, c)
-	if c.n != 1 || c.clock.head == nil || c.clock.head.key != "stay" {
-		t.Fatalf("%d live entries; the clock starts at %+v", c.n, c.clock.head)
+	if c.n != 1 || c.small.head == nil || c.small.head.key != "stay" {
+		t.Fatalf("%d live entries; the small queue starts at %+v", c.n, c.small.head)
 	}
 }
 

@@ -8,10 +8,10 @@
 //
 // A Group is a named cache namespace with a Getter that loads a key's
 // value when no peer has it. Each Group keeps two caches inside one
-// byte budget, evicting in CLOCK order (close to least-recently-used, and
-// free of locks on a hit): the main cache holds the keys this process
-// owns, and the hot cache holds popular keys owned by other peers, so that
-// a hot key does not make every request cross the network. Ownership comes from a
+// byte budget, evicting as S3-FIFO does (free of locks on a hit): the
+// main cache holds the keys this process owns, and the hot cache holds
+// keys owned by other peers that were fetched twice recently, so that a
+// hot key does not make every request cross the network. Ownership comes from a
 // PeerPicker, normally an HTTPPool, which places keys on a consistent-hash
 // ring built exactly as golang/groupcache builds it and fetches from peers
 // over HTTP with the same protobuf messages, so that processes running
@@ -29,7 +29,6 @@ import (
 	"context"
 	"errors"
 	"hash/maphash"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -351,9 +350,10 @@ func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h
 	} else {
 		v = viewOfBytes(res.Value)
 	}
-	// Copy only a sample of remote keys here: a key asked for often
-	// is soon among them, one asked for once rarely takes space.
-	if rand.IntN(10) == 0 {
+	// Copy a remote key here on its second recent fetch: a hot key
+	// then crosses the network about twice, and keys asked for once,
+	// however many, take no space from those that were not.
+	if g.hotCache.recordFetch(h) {
 		g.populateCache(key, h, v, expire, g.hotCache, writes)
 	}
 	return v, expire, nil
