@@ -2,8 +2,10 @@ package rediscache
 
 import (
 	"context"
+
 	"crypto/rand"
 	"encoding/hex"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -38,4 +40,9 @@ func namespace(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return "t" + hex.EncodeToString(b)
+}
+
+// newTestStore is the store the facade tests use: keys under ns.
+func newTestStore(t testing.TB, client Client, ns string) cachecore.Store {
+	return newStore(client)
 }
