@@ -46,3 +46,7 @@ func namespace(t testing.TB) string {
 func newTestStore(t testing.TB, client Client, ns string) cachecore.Store {
 	return newStore(client)
 }
+
+// storedKey is the key the server holds for key of a store from
+// newTestStore.
+func storedKey(ns, key string) string { return key }
