@@ -34,3 +34,7 @@ func namespace(t testing.TB) string {
 func newTestStore(t testing.TB, addr, ns string) cachecore.Store {
 	return testStore(t, Config{Addresses: []string{addr}})
 }
+
+// storedKey is the key the server holds for key of a store from
+// newTestStore.
+func storedKey(ns, key string) string { return serverKey(key) }
