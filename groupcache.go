@@ -343,7 +343,14 @@ func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h
 	if expire != 0 && expire <= g.now() {
 		return ByteView{}, 0, errExpiredResponse
 	}
-	v := viewOfOwnedBytes(res.Value)
+	// Our own client unmarshals every answer into a slice of its own;
+	// another ProtoGetter may keep the slice it returned, and reuse it.
+	var v ByteView
+	if _, ours := peer.(*httpGetter); ours {
+		v = viewOfOwnedBytes(res.Value)
+	} else {
+		v = viewOfBytes(res.Value)
+	}
 	// Copy only a sample of remote keys here: a key asked for often
 	// is soon among them, one asked for once rarely takes space.
 	if rand.IntN(10) == 0 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httputil"
 	"strconv"
 	"sync"
@@ -39,10 +40,23 @@ type peerClient struct {
 // bursts of a few hundred concurrent callers without reconnecting.
 const maxIdlePeerConns = 512
 
+// peerIdleTimeout is how long a connection may sit unused in the pool
+// before the client closes it rather than reuse it. A server closes an
+// idle connection when its own idle timeout passes, and a request sent
+// at that moment fails with no way to tell whether the server saw it;
+// closing first avoids that race. It is shorter than the idle timeouts
+// servers are usually given (nginx closes idle connections after 75 s,
+// cloud load balancers after 60 s, net/http's server after its
+// IdleTimeout, or never without one): a peer's server should keep idle
+// connections open for longer than this.
+const peerIdleTimeout = 30 * time.Second
+
 type peerConn struct {
-	conn net.Conn
-	br   *bufio.Reader
-	bw   *bufio.Writer
+	conn      net.Conn
+	br        *bufio.Reader
+	bw        *bufio.Writer
+	probe     connProbe
+	idleSince time.Time // when it was last put in the pool
 }
 
 // A peerRequest is one request to a peer: method, the escaped path, extra
@@ -76,67 +90,140 @@ func newPeerClient(hostport string, dialTimeout time.Duration) *peerClient {
 }
 
 // roundTrip sends req and hands the response to handle. The exchange ends
-// at deadline (if not zero) or when ctx is done, whichever is first. A
-// keep-alive connection that the peer closed while it was idle is
-// replaced once: every request of the peer protocol is idempotent.
+// at deadline (if not zero) or when ctx is done, whichever is first.
+//
+// A request is sent at most twice, and twice only when the first attempt
+// provably did not reach the peer whole: it went on a reused connection
+// and writing it failed because the peer had closed that connection. The
+// second attempt uses a new connection. A request that was written and
+// then got no answer is not sent again, even though that is also what a
+// connection closed by the peer just as the request left looks like: the
+// peer may equally have read it and failed while handling it, and running
+// its Getter again would repeat the failure, or the work. Connections that
+// the peer closed while idle are found and dropped before any request is
+// written on them (see get), so that only a close between that check and
+// the request's arrival fails a request, and peerIdleTimeout keeps such a
+// close, at the peer's idle timeout, from coming just then.
 func (c *peerClient) roundTrip(ctx context.Context, deadline time.Time, req *peerRequest, handle func(*peerResponse) error) error {
+	// A caller who has given up gets its answer without touching the
+	// pool: taking a connection would cost it, cut short.
+	if err := callerGaveUp(ctx); err != nil {
+		return err
+	}
 	for attempt := 0; ; attempt++ {
-		pc, reused, err := c.get(ctx, deadline)
+		pc, reused, err := c.get(ctx, deadline, attempt == 0)
 		if err != nil {
 			return err
 		}
-		keep, sent, err := c.exchange(ctx, pc, deadline, req, handle)
+		keep, unsent, err := c.exchange(ctx, pc, req, handle)
 		if keep {
 			c.put(pc)
 		} else {
 			pc.conn.Close()
 		}
-		if err != nil {
-			// A deadline the caller set surfaces from the
-			// connection as a timeout: report it as the context's.
-			if ctxErr := callerGaveUp(ctx); ctxErr != nil {
-				return ctxErr
-			}
+		if err == nil {
+			return nil
 		}
-		if err != nil && reused && !sent && attempt == 0 {
-			continue
+		// A deadline the caller set surfaces from the connection as a
+		// timeout: report it as the context's.
+		if ctxErr := callerGaveUp(ctx); ctxErr != nil {
+			return ctxErr
 		}
-		return err
+		if !reused || !unsent || attempt > 0 {
+			return err
+		}
 	}
 }
 
-// get returns an idle connection, or dials a new one.
-func (c *peerClient) get(ctx context.Context, deadline time.Time) (pc *peerConn, reused bool, err error) {
-	c.mu.Lock()
-	if n := len(c.idle); n > 0 {
-		pc = c.idle[n-1]
-		c.idle[n-1] = nil
-		c.idle = c.idle[:n-1]
+// get returns a connection whose deadline is set: with pooled, an idle
+// one if there is one fit for use, else a new one. Idle connections that
+// are not fit, because they sat unused longer than peerIdleTimeout, or the
+// peer closed them or sent bytes on them, are closed on the way.
+func (c *peerClient) get(ctx context.Context, deadline time.Time, pooled bool) (pc *peerConn, reused bool, err error) {
+	for pooled {
+		pc = c.takeIdle(time.Now())
+		if pc == nil {
+			break
+		}
+		// The deadline first: the probe reads, which a deadline
+		// passed while the connection was idle would refuse.
+		if pc.conn.SetDeadline(deadline) == nil && pc.probe.quiet() {
+			return pc, true, nil
+		}
+		pc.conn.Close()
 	}
-	c.mu.Unlock()
-	if pc != nil {
-		return pc, true, nil
-	}
+	dialCtx := ctx
 	if !deadline.IsZero() {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline)
+		dialCtx, cancel = context.WithDeadline(ctx, deadline)
 		defer cancel()
 	}
-	conn, err := c.dialer.DialContext(ctx, "tcp", c.addr)
+	conn, err := c.dialer.DialContext(dialCtx, "tcp", c.addr)
 	if err != nil {
 		return nil, false, err
 	}
-	return &peerConn{conn: conn, br: bufio.NewReader(conn), bw: bufio.NewWriter(conn)}, false, nil
+	if err := conn.SetDeadline(deadline); err != nil {
+		conn.Close()
+		return nil, false, err
+	}
+	pc = &peerConn{conn: conn, br: bufio.NewReader(conn), bw: bufio.NewWriter(conn)}
+	pc.probe.init(conn)
+	return pc, false, nil
 }
 
+// takeIdle removes the most recently used idle connection from the pool
+// and returns it, or nil if there is none that was used since
+// peerIdleTimeout before now. Those that were not are closed.
+func (c *peerClient) takeIdle(now time.Time) *peerConn {
+	c.mu.Lock()
+	n := len(c.idle)
+	if n == 0 {
+		c.mu.Unlock()
+		return nil
+	}
+	pc := c.idle[n-1]
+	if now.Sub(pc.idleSince) < peerIdleTimeout {
+		c.idle[n-1] = nil
+		c.idle = c.idle[:n-1]
+		c.mu.Unlock()
+		return pc
+	}
+	// The most recently used is too old, and so are all the others.
+	stale := c.idle
+	c.idle = nil
+	c.mu.Unlock()
+	for _, pc := range stale {
+		pc.conn.Close()
+	}
+	return nil
+}
+
+// put returns pc to the pool, and closes the connections that have been
+// idle longer than peerIdleTimeout, which are the first in the pool.
 func (c *peerClient) put(pc *peerConn) {
+	now := time.Now()
+	pc.idleSince = now
+	var stale []*peerConn
 	c.mu.Lock()
 	if !c.closed && len(c.idle) < maxIdlePeerConns {
 		c.idle = append(c.idle, pc)
 		pc = nil
 	}
+	old := 0
+	for old < len(c.idle) && now.Sub(c.idle[old].idleSince) >= peerIdleTimeout {
+		old++
+	}
+	if old > 0 {
+		stale = append(stale, c.idle[:old]...)
+		n := copy(c.idle, c.idle[old:])
+		clear(c.idle[n:])
+		c.idle = c.idle[:n]
+	}
 	c.mu.Unlock()
 	if pc != nil {
+		pc.conn.Close()
+	}
+	for _, pc := range stale {
 		pc.conn.Close()
 	}
 }
@@ -154,13 +241,11 @@ func (c *peerClient) closeIdle(forever bool) {
 	}
 }
 
-// exchange runs one request on pc. keep reports that pc can serve another
-// request; sent, that the request may have reached the peer's handler,
-// which is when a failure is not a stale connection's.
-func (c *peerClient) exchange(ctx context.Context, pc *peerConn, deadline time.Time, req *peerRequest, handle func(*peerResponse) error) (keep, sent bool, err error) {
-	if err := pc.conn.SetDeadline(deadline); err != nil {
-		return false, false, err
-	}
+// exchange runs one request on pc, whose deadline is set. keep reports
+// that pc can carry another request; unsent, that the request provably did
+// not reach the peer whole, because the peer had closed the connection
+// before all of it was written.
+func (c *peerClient) exchange(ctx context.Context, pc *peerConn, req *peerRequest, handle func(*peerResponse) error) (keep, unsent bool, err error) {
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { pc.conn.SetDeadline(aLongTimeAgo) })
 		defer func() {
@@ -173,7 +258,9 @@ func (c *peerClient) exchange(ctx context.Context, pc *peerConn, deadline time.T
 	keepAlive := false
 	if err := c.writeRequest(pc.bw, req); err != nil {
 		if req.body == nil {
-			return false, false, err
+			// The last bytes of the request, which complete it, were
+			// not written.
+			return false, connGone(err), err
 		}
 		// A peer may answer before it has read the whole body, as one
 		// refusing a PUT too large for it does, and then close the
@@ -181,30 +268,31 @@ func (c *peerClient) exchange(ctx context.Context, pc *peerConn, deadline time.T
 		// than the broken pipe.
 		var rerr error
 		if res, _, rerr = readResponseHead(pc.br); rerr != nil {
-			return false, false, err
+			return false, connGone(err), err
 		}
 	} else if res, keepAlive, err = readResponseHead(pc.br); err != nil {
-		// Nothing came back: on a reused connection, the peer most
-		// likely closed it before it saw the request.
-		return false, !connGone(err), err
+		return false, false, err
 	}
-	sent = true
 	body, complete := bodyReader(pc.br, res)
 	res.body = body
-	if err := handle(res); err != nil {
-		return false, true, err
+	err = handle(res)
+	// Whatever the handler made of the answer, a connection whose answer
+	// was read to its end can carry the next request; reading what is
+	// left of a short body costs less than a new connection.
+	if keepAlive && !complete() {
+		if _, derr := io.CopyN(io.Discard, body, 4<<10); derr != io.EOF {
+			return false, false, err
+		}
 	}
-	// Let the connection be reused if what is left of the body is short.
-	if _, err := io.CopyN(io.Discard, body, 4<<10); err != io.EOF {
-		return false, true, nil
-	}
-	return keepAlive && complete(), true, nil
+	// Bytes after the answer were sent unasked: the next request would
+	// take them for its answer.
+	return keepAlive && complete() && pc.br.Buffered() == 0, false, err
 }
 
-// connGone reports an error that means the peer had closed the
-// connection: end of stream before any byte of a response, or a reset.
+// connGone reports an error writing a request that means the peer had
+// closed the connection.
 func connGone(err error) bool {
-	return err == io.EOF || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func (c *peerClient) writeRequest(w *bufio.Writer, req *peerRequest) error {
@@ -231,16 +319,45 @@ func (c *peerClient) writeRequest(w *bufio.Writer, req *peerRequest) error {
 	return w.Flush()
 }
 
-// maxHeaderLines bounds the header lines of a response.
-const maxHeaderLines = 64
+const (
+	// maxResponseHeaderBytes bounds the bytes of a response's status
+	// lines and headers, interim responses included, and of a chunked
+	// body's trailer. Proxies may add many headers, or long ones, that
+	// this client skips.
+	maxResponseHeaderBytes = 64 << 10
 
-// readResponseHead reads the status line and headers. keepAlive reports
-// whether the connection may carry another request afterwards.
+	// maxInterimResponses bounds the 1xx responses, such as 100
+	// Continue or 103 Early Hints, skipped before the final one.
+	maxInterimResponses = 8
+)
+
+// readResponseHead reads the status line and headers of the final
+// response, after any interim ones. keepAlive reports whether the
+// connection may carry another request afterwards.
 func readResponseHead(br *bufio.Reader) (res *peerResponse, keepAlive bool, err error) {
+	budget := maxResponseHeaderBytes
+	for interim := 0; ; interim++ {
+		res, keepAlive, err = readOneHead(br, &budget, interim == 0)
+		// 101 Switching Protocols is final: what follows is not
+		// HTTP, so the connection cannot be reused (readOneHead).
+		if err != nil || res.status >= 200 || res.status == http.StatusSwitchingProtocols {
+			return res, keepAlive, err
+		}
+		if interim == maxInterimResponses {
+			return nil, false, fmt.Errorf("%w: more than %d interim responses", errMalformedResponse, maxInterimResponses)
+		}
+	}
+}
+
+// readOneHead reads one status line and its headers, charging them to
+// budget. first marks the first response on the connection, whose absence
+// is a clean end of stream.
+func readOneHead(br *bufio.Reader, budget *int, first bool) (res *peerResponse, keepAlive bool, err error) {
 	line, err := br.ReadSlice('\n')
 	if err != nil {
-		return nil, false, readError(err, len(line) == 0)
+		return nil, false, readError(err, first && len(line) == 0)
 	}
+	*budget -= len(line)
 	// "HTTP/1.1 200 OK"
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
 		return nil, false, fmt.Errorf("%w: status line %q", errMalformedResponse, line)
@@ -252,15 +369,14 @@ func readResponseHead(br *bufio.Reader) (res *peerResponse, keepAlive bool, err 
 	res = &peerResponse{status: status, contentLength: -1}
 	keepAlive = line[7] == '1' // HTTP/1.0 closes by default
 	chunked := false
-	for i := 0; ; i++ {
-		if i == maxHeaderLines {
-			return nil, false, fmt.Errorf("%w: too many header lines", errMalformedResponse)
-		}
-		line, err := br.ReadSlice('\n')
+	for {
+		line, skipped, err := readHeaderLine(br, budget)
 		if err != nil {
-			return nil, false, readError(err, false)
+			return nil, false, err
 		}
-		line = bytes.TrimRight(line, "\r\n")
+		if skipped {
+			continue
+		}
 		if len(line) == 0 {
 			break
 		}
@@ -290,6 +406,9 @@ func readResponseHead(br *bufio.Reader) (res *peerResponse, keepAlive bool, err 
 		}
 	}
 	switch {
+	case status == http.StatusSwitchingProtocols:
+		res.contentLength = 0
+		keepAlive = false
 	case status == 204 || status == 304 || status < 200:
 		res.contentLength = 0
 	case chunked:
@@ -298,6 +417,36 @@ func readResponseHead(br *bufio.Reader) (res *peerResponse, keepAlive bool, err 
 		keepAlive = false // the body ends when the peer closes
 	}
 	return res, keepAlive, nil
+}
+
+// readHeaderLine reads a header line, without its line end, and charges
+// it to budget. A line too long for br's buffer is read to its end and
+// skipped, if it names a header that readOneHead does not interpret:
+// those it does interpret fit in a few bytes.
+func readHeaderLine(br *bufio.Reader, budget *int) (line []byte, skipped bool, err error) {
+	line, err = br.ReadSlice('\n')
+	*budget -= len(line)
+	if *budget < 0 {
+		return nil, false, fmt.Errorf("%w: header over %d bytes", errMalformedResponse, maxResponseHeaderBytes)
+	}
+	if err == bufio.ErrBufferFull {
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if !ok || bytes.EqualFold(name, []byte("Content-Length")) || bytes.EqualFold(name, []byte("Transfer-Encoding")) || bytes.EqualFold(name, []byte("Connection")) {
+			return nil, false, fmt.Errorf("%w: header line too long", errMalformedResponse)
+		}
+		for err == bufio.ErrBufferFull {
+			line, err = br.ReadSlice('\n')
+			*budget -= len(line)
+			if *budget < 0 {
+				return nil, false, fmt.Errorf("%w: header over %d bytes", errMalformedResponse, maxResponseHeaderBytes)
+			}
+		}
+		skipped = true
+	}
+	if err != nil {
+		return nil, false, readError(err, false)
+	}
+	return bytes.TrimRight(line, "\r\n"), skipped, nil
 }
 
 // readError classifies an error reading a response head: a line longer
@@ -367,17 +516,17 @@ func (c *chunkedBody) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	if err == io.EOF {
-		for i := 0; i < maxHeaderLines; i++ {
-			line, err := c.br.ReadSlice('\n')
+		budget := maxResponseHeaderBytes
+		for {
+			line, skipped, err := readHeaderLine(c.br, &budget)
 			if err != nil {
-				return n, io.ErrUnexpectedEOF
+				return n, err
 			}
-			if len(bytes.TrimRight(line, "\r\n")) == 0 {
+			if !skipped && len(line) == 0 {
 				c.done = true
 				return n, io.EOF
 			}
 		}
-		return n, errMalformedResponse
 	}
 	return n, err
 }
