@@ -19,8 +19,8 @@ import (
 // before allocating, with or without MaxValueBytes.
 func TestSnappyLengthHeaderIsBounded(t *testing.T) {
 	ctx := context.Background()
-	crafted := binary.AppendUvarint([]byte{2}, 512<<20) // snappy frame, then the claimed length
-	crafted = append(crafted, 0, 'x')                   // a one-byte literal
+	crafted := binary.AppendUvarint([]byte("CMP1s\x00\x00\x00\x00"), 512<<20) // snappy envelope, checksum, claimed length
+	crafted = append(crafted, 0, 'x')                                         // a one-byte literal
 	for _, limit := range []int{0, 1 << 30} {
 		s, raw := layered(t, cachecore.BaseConfig{Compression: cache.CompressionSnappy, MaxValueBytes: limit})
 		must(t, raw.Set(ctx, "k", crafted, time.Minute))

@@ -42,4 +42,15 @@ type StoreConfig struct {
 	// expired files that nobody read; <= 0 means
 	// DefaultFileCleanupInterval. See NewFileStoreWithConfig.
 	FileCleanupInterval time.Duration
+
+	// FileSkipSync makes the file store skip syncing each entry file to
+	// disk before renaming it into place. Writes get much faster where a
+	// sync is slow, but after an operating system crash or a power loss an
+	// entry written shortly before may be read back with its value cut
+	// short or damaged: the record has no checksum (it is goforj/cache's
+	// format), so only values that are compressed or encrypted, whose
+	// envelopes are checked, would be refused. Leave it false unless the
+	// directory is on a file system that a crash empties anyway, such as
+	// tmpfs, or such values are acceptable.
+	FileSkipSync bool
 }

@@ -10,11 +10,12 @@
 //
 // Cross-cutting storage concerns — key prefixes, default TTLs, value size
 // limits, gzip or snappy compression and AES-GCM encryption — are applied by
-// one configuration layer wrapped around the backend by the
-// New*StoreWithConfig constructors, not by each backend. Because those
-// constructors have no error result, a bad configuration (an encryption key
-// of the wrong size, an unknown codec, a prefix containing ':') is reported
-// by Store.Ready and by every operation.
+// one layer, cachecore.WrapStore, wrapped around the backend by the
+// New*StoreWithConfig constructors and available to backends written
+// elsewhere. Because those constructors have no error result, a bad
+// configuration (an encryption key of the wrong size, an unknown codec, a
+// prefix containing ':', a negative MaxValueBytes) is reported by
+// Store.Ready and by every operation.
 //
 // A Prefix is joined to each key with PrefixSeparator: prefix "tenant1" and
 // key "user:42" reach the backend as "tenant1:user:42", the key a
@@ -29,6 +30,94 @@
 // their raw bytes and everything else as JSON, so Get[string] reads what
 // SetString wrote and GetString reads what Set[string] wrote. GetJSON and
 // SetJSON always use JSON.
+//
+// # Stored values
+//
+// Values are stored in the format of goforj/cache, so that processes using
+// either package can share a backend. What a backend holds for a value
+// depends on the store's BaseConfig:
+//
+//   - Without Compression and EncryptionKey, the value's bytes, unchanged.
+//     Such a store interprets nothing it reads.
+//   - With Compression, a compressed envelope, or the value itself when
+//     compressing does not make it shorter and it does not begin with
+//     "CMP1". goforj/cache always compresses; both read either form.
+//   - With EncryptionKey, an encrypted envelope. Compression is then not
+//     applied: ciphertext does not compress, and compressing before
+//     encrypting would let a value's length reveal its content.
+//
+// A compressed envelope is
+//
+//	offset 0..3  "CMP1" (0x43 0x4D 0x50 0x31)
+//	offset 4     codec: 'g' (0x67) gzip or 's' (0x73) snappy
+//	offset 5..   for 'g': a gzip stream (RFC 1952), as goforj/cache writes
+//	             for 's': CRC-32C (Castagnoli) of the value, 4 bytes big
+//	             endian, then the value as one snappy block
+//
+// goforj/cache reads 'g' and refuses 's' with its ErrUnsupportedCodec, so
+// use gzip where goforj/cache processes read the values. A read decodes
+// either codec whatever the store's own Compression, and refuses other codec
+// bytes with ErrUnsupportedCodec and damaged envelopes with
+// ErrCorruptCompression. With MaxValueBytes, decompression stops at that
+// many bytes (plus encryption's overhead) with ErrValueTooLarge, which
+// defuses compression bombs; without it, a gzip envelope may expand up to
+// 1032 times, so set MaxValueBytes where untrusted parties can write to the
+// backend.
+//
+// An encrypted envelope is
+//
+//	offset 0..3    "ENC1" (0x45 0x4E 0x43 0x31)
+//	offset 4       header: 0x0C, or 0x8C with KeyBoundEncryption
+//	offset 5..16   the 12-byte nonce, random for every write
+//	offset 17..    AES-GCM ciphertext of the value followed by the
+//	               16-byte tag
+//
+// goforj/cache reads the header byte as the nonce length; here its low
+// seven bits are that length and its top bit the key binding. With 0x0C the ciphertext has no additional data: goforj/cache's
+// format, which it reads, and in which a value copied to another key
+// decrypts there as well. With KeyBoundEncryption the top bit is set and the
+// additional data is the key as the backend stores it (prefix included), so
+// a copied value fails with ErrDecryptFailed; goforj/cache, finding a nonce
+// length of 0x8C, refuses such values with its ErrDecryptFailed. A store
+// with KeyBoundEncryption refuses 0x0C envelopes; others read both.
+//
+// goforj/cache writes a value both compressed and encrypted as a compressed
+// envelope holding an encrypted one; encrypting stores read that too. An
+// encrypting store refuses a value that is not in an encrypted envelope
+// with ErrNotEncrypted, which wraps ErrDecryptFailed, because anyone able to
+// write to the backend could otherwise plant values served as if they had
+// been encrypted — except for counters, below. goforj/cache instead returns
+// such values as they are; BaseConfig.AcceptUnencrypted does the same, for
+// migrating a store whose values predate its encryption. A store without a
+// key returns encrypted envelopes as they are.
+//
+// Increment and Decrement bypass compression and encryption, as in
+// goforj/cache, so that a backend can update counters atomically with its
+// own increment: a counter is stored as its base-10 text, as
+// strconv.FormatInt writes it ("-42"), even in an encrypting store, which
+// for that reason accepts such unencrypted text. Counters are therefore not
+// confidential. Incrementing a number written with Set through a compressing
+// or encrypting store first replaces its envelope with such text.
+//
+// # File store entries
+//
+// The file store keeps each entry in a file named by the SHA-256 of its
+// key (the key the backend stores, prefix included) in lowercase hex,
+// followed by ".cache", holding goforj/cache's record:
+//
+//	offset 0..3       "CFR2" (0x43 0x46 0x52 0x32)
+//	offset 4..11      expiry, Unix nanoseconds, uint64 big endian; 0 for none
+//	offset 12..15     key length n, uint32 big endian
+//	offset 16..15+n   the key
+//	offset 16+n..     the value as above, to the end of the file
+//
+// It also reads goforj/cache's older records, "CFR1", expiry, value (no
+// key), and JSON {"key": ..., "expires_at": nanoseconds, "value": base64}.
+// The record has no checksum. Writers rename a complete temporary file
+// into place, so readers never see a partial record, and sync it first, so
+// that a crash cannot leave one either (see StoreConfig.FileSkipSync). Lock files named
+// ".cache-lock-" and two hex digits serialise writers (see
+// NewFileStoreWithConfig).
 //
 // The facade uses keys starting with "__cache:" for lock, stale-copy,
 // refresh and rate-limit bookkeeping; do not write such keys directly.

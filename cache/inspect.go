@@ -38,16 +38,6 @@ func ListPage(ctx context.Context, c *Cache, opts cachecore.ListPageOptions) (ca
 	return insp.ListPage(ctx, opts)
 }
 
-// prefixLister is implemented by this package's listable stores. The
-// configuration layer lists through it to confine a listing to its own
-// prefix: a substring query on the backend would also match keys of other
-// prefixes that contain the prefix somewhere.
-type prefixLister interface {
-	// listPrefix is ListPage over the keys starting with prefix, with the
-	// prefix removed before they are filtered and listed.
-	listPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error)
-}
-
 // listScope is what one listing selects: keys starting with prefix whose
 // remainder contains term, and the page of them from offset.
 type listScope struct {

@@ -16,6 +16,10 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 // configuration layer combination worth distinguishing.
 func TestStoreContract(t *testing.T) {
 	const shortDefault = 120 * time.Millisecond
+	// File stores sync every write, and gzip under the race detector is
+	// slow, which on a loaded machine makes the writes of an expiry check
+	// outlast the suite's default 100ms lifetime.
+	const slowTTL, fileDefault = time.Second, 1200 * time.Millisecond
 	cases := []struct {
 		name string
 		new  func(t *testing.T, ctx context.Context) cachecore.Store
@@ -28,7 +32,7 @@ func TestStoreContract(t *testing.T) {
 			return cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: cachecore.BaseConfig{
 				Prefix: "app", Compression: cache.CompressionGzip, MaxValueBytes: 64 << 10,
 			}})
-		}, cachetest.Options{MaxValueBytes: 64 << 10}},
+		}, cachetest.Options{MaxValueBytes: 64 << 10, TTL: slowTTL}},
 		{"MemorySnappy", func(t *testing.T, ctx context.Context) cachecore.Store {
 			return cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: cachecore.BaseConfig{
 				Compression: cache.CompressionSnappy,
@@ -47,16 +51,16 @@ func TestStoreContract(t *testing.T) {
 		}, cachetest.Options{DefaultTTL: shortDefault}},
 		{"File", func(t *testing.T, ctx context.Context) cachecore.Store {
 			return cache.NewFileStore(ctx, t.TempDir())
-		}, cachetest.Options{}},
+		}, cachetest.Options{TTL: slowTTL}},
 		{"FileEverything", func(t *testing.T, ctx context.Context) cachecore.Store {
 			return cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{
 				FileDir: t.TempDir(),
 				BaseConfig: cachecore.BaseConfig{
 					Prefix: "p/", Compression: cache.CompressionGzip, EncryptionKey: testKey,
-					MaxValueBytes: 256 << 10, DefaultTTL: shortDefault,
+					MaxValueBytes: 256 << 10, DefaultTTL: fileDefault,
 				},
 			})
-		}, cachetest.Options{MaxValueBytes: 256 << 10, DefaultTTL: shortDefault}},
+		}, cachetest.Options{MaxValueBytes: 256 << 10, DefaultTTL: fileDefault, TTL: slowTTL}},
 		{"Null", func(t *testing.T, ctx context.Context) cachecore.Store {
 			return cache.NewNullStore(ctx)
 		}, cachetest.Options{Null: true}},
@@ -73,7 +77,7 @@ func TestStoreContract(t *testing.T) {
 				FileDir:    t.TempDir(),
 				BaseConfig: cachecore.BaseConfig{Compression: cache.CompressionSnappy, EncryptionKey: testKey},
 			}), cache.MemoConfig{MaxEntries: 16, MaxBytes: 1 << 20})
-		}, cachetest.Options{}},
+		}, cachetest.Options{TTL: slowTTL}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

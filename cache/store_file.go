@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -36,17 +34,20 @@ func NewFileStore(ctx context.Context, dir string) cachecore.Store {
 // the caller's choice. A failure to create it is reported by Ready and by
 // every operation.
 //
-// File names are the SHA-256 of the key in hex, so no key can name a path
-// outside the directory. A file holds the expiry, the original key (checked
-// on read, and used for listing) and the value. Writes go to a temporary file
-// in the same directory and are renamed into place, so a reader sees the old
-// or the new entry, never a torn one; files are not synced, because losing
-// cache entries in a crash is harmless. Files that are truncated or corrupt
-// are treated as misses and removed, as are expired files when read. The
-// store never follows a symbolic link in the directory: a link, or anything
-// else that is not a regular file, found under an entry's name is treated
-// like a corrupt file, so a link planted there cannot serve another
-// directory's entry, and a write replaces the link, not its target.
+// Files are named by the SHA-256 of the key in hex followed by ".cache",
+// so no key can name a path outside the directory, and hold a record of
+// the expiry, the key (checked on read, and used for listing) and the
+// value: the names and records of goforj/cache's file store, so that the
+// two can share a directory (the package documentation gives the bytes).
+// Writes go to a temporary file in the same directory, which is synced
+// (unless cfg.FileSkipSync) and renamed into place, so a reader sees the old
+// or the new entry, never a torn one, even after a crash. Files that are truncated or corrupt are
+// treated as misses and removed, as are expired files when read. The
+// store never follows a symbolic link in the directory: a link, or
+// anything else that is not a regular file, found under an entry's name is
+// treated like a corrupt file, so a link planted there cannot serve
+// another directory's entry, and a write replaces the link, not its
+// target.
 //
 // Entries that expire without being read again are removed by a sweeper
 // goroutine. Every cfg.FileCleanupInterval it examines up to 1000 files,
@@ -57,13 +58,21 @@ func NewFileStore(ctx context.Context, dir string) cachecore.Store {
 // many keys. The sweeper exits when ctx is done or the store becomes
 // unreachable.
 //
-// Add, Increment and CompareAndDelete are atomic among users of this store
-// value in one process; processes sharing a directory get last-writer-wins,
-// and the sweeper of one can remove an entry that another rewrites at the
-// moment it expires, which costs a miss.
-// Flush removes only files this store could have written.
+// Writes, Add, Increment and CompareAndDelete of an entry are serialised
+// with every other store on the directory, in this process or another, by
+// one of 64 lock files (".cache-lock-NN", flock) that stay in the
+// directory, so Add and Increment are atomic across processes. Reads take
+// no lock. Where the operating system offers no flock (Windows, AIX,
+// Solaris), they are serialised only within the store. goforj/cache's file
+// store locks nothing, so processes of the two sharing a directory get
+// last-writer-wins between them.
+//
+// Flush removes only files this store could have written, which include
+// goforj/cache's entries. Entry files of earlier versions of this store
+// (named ".entry"), which it no longer reads, are removed by Flush and by
+// the sweeper.
 func NewFileStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Store {
-	s := &fileStore{fileDir: &fileDir{dir: cfg.FileDir}}
+	s := &fileStore{fileDir: &fileDir{dir: cfg.FileDir, skipSync: cfg.FileSkipSync}}
 	if cfg.FileDir == "" {
 		s.err = ErrFileDirRequired
 	} else if err := os.MkdirAll(cfg.FileDir, 0o700); err != nil {
@@ -80,17 +89,16 @@ func NewFileStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Stor
 	return withConfig(s, cfg.BaseConfig)
 }
 
-// An entry file is: magic, expiry (UnixNano, 0 for none), key length,
-// value length, CRC-32C of key and value, key, value. The lengths and the
-// checksum let a read tell a complete file from a truncated or damaged one.
+// Names in the directory.
 const (
-	fileMagic   = "GCF1"
-	fileHeader  = len(fileMagic) + 8 + 4 + 8 + 4
-	fileSuffix  = ".entry"
-	fileTempPat = ".tmp-*" // os.CreateTemp pattern; see isAbandonedTemp
+	fileSuffix = ".cache"
+	// fileTempPrefix starts temporary files; see isAbandonedTemp.
+	fileTempPrefix = ".cache-tmp-"
+	// legacyFileSuffix and legacyTempPrefix are what earlier versions of
+	// this store wrote.
+	legacyFileSuffix = ".entry"
+	legacyTempPrefix = ".tmp-"
 )
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // fileStore is the handle callers hold; the sweeper holds only the
 // fileDir, so that the handle becoming unreachable can stop it.
@@ -100,17 +108,11 @@ type fileStore struct {
 }
 
 type fileDir struct {
-	dir string
-	// locks serialise mutations of one entry within the process; the index
-	// is the first byte of the entry's hash.
-	locks [64]sync.Mutex
-}
-
-// fileEntry is a decoded file.
-type fileEntry struct {
-	key       string
-	expiresAt int64 // UnixNano; 0 means never
-	value     []byte
+	dir      string
+	skipSync bool // see StoreConfig.FileSkipSync
+	// locks serialise this store's mutations of the entries of a stripe;
+	// see lock.
+	locks [fileLockStripes]sync.Mutex
 }
 
 func (s *fileStore) check(ctx context.Context) error {
@@ -120,71 +122,34 @@ func (s *fileStore) check(ctx context.Context) error {
 	return s.err
 }
 
-func (d *fileDir) path(key string) (string, *sync.Mutex) {
+// path returns the entry file of key and its lock stripe.
+func (d *fileDir) path(key string) (string, int) {
 	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(d.dir, hex.EncodeToString(sum[:])+fileSuffix), d.lockOf(sum[0])
+	return filepath.Join(d.dir, hex.EncodeToString(sum[:])+fileSuffix), int(sum[0]) % fileLockStripes
 }
 
-// lockOf returns the lock of the entries whose hash starts with b.
-func (d *fileDir) lockOf(b byte) *sync.Mutex {
-	return &d.locks[int(b)%len(d.locks)]
-}
-
-// lockOfName returns the lock of the entry file called name, which
-// isEntryName accepted.
-func (d *fileDir) lockOfName(name string) *sync.Mutex {
+// stripeOfName returns the lock stripe of the entry file called name,
+// which isEntryName accepted.
+func stripeOfName(name string) int {
 	var b [1]byte
 	_, _ = hex.Decode(b[:], []byte(name[:2])) // isEntryName checked the hex
-	return d.lockOf(b[0])
+	return int(b[0]) % fileLockStripes
 }
 
 // isEntryName reports whether name is one this store writes, so Flush and
 // ListPage leave foreign files alone.
-func isEntryName(name string) bool {
-	h, ok := strings.CutSuffix(name, fileSuffix)
+func isEntryName(name string) bool { return isHashName(name, fileSuffix) }
+
+// isLegacyEntryName reports an entry file of an earlier version.
+func isLegacyEntryName(name string) bool { return isHashName(name, legacyFileSuffix) }
+
+func isHashName(name, suffix string) bool {
+	h, ok := strings.CutSuffix(name, suffix)
 	if !ok || len(h) != sha256.Size*2 {
 		return false
 	}
 	_, err := hex.DecodeString(h)
 	return err == nil
-}
-
-func encodeFileEntry(e fileEntry) []byte {
-	b := make([]byte, 0, fileHeader+len(e.key)+len(e.value))
-	b = append(b, fileMagic...)
-	b = binary.BigEndian.AppendUint64(b, uint64(e.expiresAt))
-	b = binary.BigEndian.AppendUint32(b, uint32(len(e.key)))
-	b = binary.BigEndian.AppendUint64(b, uint64(len(e.value)))
-	sum := crc32.Update(crc32.Checksum([]byte(e.key), castagnoli), castagnoli, e.value)
-	b = binary.BigEndian.AppendUint32(b, sum)
-	b = append(b, e.key...)
-	return append(b, e.value...)
-}
-
-// fileHeaderInfo is the decoded fixed-size start of an entry file.
-type fileHeaderInfo struct {
-	expiresAt int64
-	keyLen    int
-	valueLen  uint64
-	sum       uint32
-}
-
-// decodeFileHeader parses the header and checks that size, the file's
-// total length, matches the lengths it declares.
-func decodeFileHeader(b []byte, size int64) (fileHeaderInfo, bool) {
-	if len(b) < fileHeader || string(b[:len(fileMagic)]) != fileMagic {
-		return fileHeaderInfo{}, false
-	}
-	b = b[len(fileMagic):]
-	h := fileHeaderInfo{
-		expiresAt: int64(binary.BigEndian.Uint64(b)),
-		keyLen:    int(binary.BigEndian.Uint32(b[8:])),
-		valueLen:  binary.BigEndian.Uint64(b[12:]),
-		sum:       binary.BigEndian.Uint32(b[20:]),
-	}
-	body := uint64(size) - uint64(fileHeader)
-	ok := h.expiresAt >= 0 && h.valueLen <= body && uint64(h.keyLen) == body-h.valueLen
-	return h, ok
 }
 
 // errNotEntry reports that an entry's name holds something other than a
@@ -244,45 +209,55 @@ func readEntryFile(path string) ([]byte, error) {
 // load reads key's file. A missing file is a miss; a corrupt, foreign or
 // expired file, or one that is not a regular file, is a miss reported as
 // stale so the caller can remove it.
-func (s *fileStore) load(path, key string) (e fileEntry, found, stale bool, err error) {
+func (s *fileStore) load(path, key string) (r fileRecord, found, stale bool, err error) {
 	b, err := readEntryFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fileEntry{}, false, false, nil
+		return fileRecord{}, false, false, nil
 	}
 	if errors.Is(err, errNotEntry) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fileEntry{}, false, true, nil
+		return fileRecord{}, false, true, nil
 	}
 	if err != nil {
-		return fileEntry{}, false, false, err
+		return fileRecord{}, false, false, err
 	}
-	h, ok := decodeFileHeader(b, int64(len(b)))
-	if !ok || string(b[fileHeader:fileHeader+h.keyLen]) != key ||
-		crc32.Checksum(b[fileHeader:], castagnoli) != h.sum {
-		return fileEntry{}, false, true, nil
+	r, err = parseRecord(b)
+	if err != nil || (r.keyKnown && r.key != key) || r.expired(time.Now().UnixNano()) {
+		return fileRecord{}, false, true, nil
 	}
-	e = fileEntry{key: key, expiresAt: h.expiresAt, value: b[fileHeader+h.keyLen:]}
-	if e.expiresAt != 0 && time.Now().UnixNano() >= e.expiresAt {
-		return fileEntry{}, false, true, nil
-	}
-	return e, true, false, nil
+	r.key, r.keyKnown = key, true
+	return r, true, false, nil
 }
 
 // removeStale removes a file found stale unless another writer replaced it
 // in the meantime, which the re-check under the entry lock detects.
-func (s *fileStore) removeStale(path, key string, mu *sync.Mutex) {
-	mu.Lock()
-	defer mu.Unlock()
+func (s *fileStore) removeStale(path, key string, stripe int) {
+	unlock, err := s.lock(stripe)
+	if err != nil {
+		return // best effort: a later read retries
+	}
+	defer unlock()
 	if _, found, stale, err := s.load(path, key); err == nil && !found && stale {
 		_ = os.Remove(path) // best effort: a later read retries
 	}
 }
 
-func (d *fileDir) write(path string, e fileEntry) error {
-	f, err := os.CreateTemp(d.dir, fileTempPat)
+// write replaces the entry file at path with a record of key. The caller
+// holds the entry's lock.
+func (d *fileDir) write(path, key string, expiresAt int64, value []byte) error {
+	f, err := os.CreateTemp(d.dir, fileTempPrefix+"*")
 	if err != nil {
-		return err
+		return fmt.Errorf("cache: writing entry: %w", err)
 	}
-	_, err = f.Write(encodeFileEntry(e))
+	_, err = f.Write(recordPrefix(key, expiresAt))
+	if err == nil {
+		_, err = f.Write(value)
+	}
+	if err == nil && !d.skipSync {
+		// Without the sync, a crash could leave the renamed file's data
+		// unwritten, and the record, which has no checksum, could then be
+		// read with a damaged value.
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -321,43 +296,49 @@ func (s *fileStore) GetWithExpiry(ctx context.Context, key string) ([]byte, time
 	if err := s.check(ctx); err != nil {
 		return nil, time.Time{}, false, err
 	}
-	path, mu := s.path(key)
-	e, found, stale, err := s.load(path, key)
+	path, stripe := s.path(key)
+	r, found, stale, err := s.load(path, key)
 	if stale {
-		s.removeStale(path, key, mu)
+		s.removeStale(path, key, stripe)
 	}
 	if err != nil || !found {
 		return nil, time.Time{}, false, err
 	}
 	var at time.Time
-	if e.expiresAt != 0 {
-		at = time.Unix(0, e.expiresAt)
+	if r.expiresAt != 0 {
+		at = time.Unix(0, r.expiresAt)
 	}
-	return e.value, at, true, nil
+	return r.value, at, true, nil
 }
 
 func (s *fileStore) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	path, mu := s.path(key)
-	mu.Lock()
-	defer mu.Unlock()
-	return s.write(path, fileEntry{key: key, expiresAt: expiry(ttl), value: value})
+	path, stripe := s.path(key)
+	unlock, err := s.lock(stripe)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.write(path, key, expiry(ttl), value)
 }
 
 func (s *fileStore) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
 	if err := s.check(ctx); err != nil {
 		return false, err
 	}
-	path, mu := s.path(key)
-	mu.Lock()
-	defer mu.Unlock()
+	path, stripe := s.path(key)
+	unlock, err := s.lock(stripe)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	_, found, _, err := s.load(path, key)
 	if err != nil || found {
 		return false, err
 	}
-	if err := s.write(path, fileEntry{key: key, expiresAt: expiry(ttl), value: value}); err != nil {
+	if err := s.write(path, key, expiry(ttl), value); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -367,9 +348,12 @@ func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl 
 	if err := s.check(ctx); err != nil {
 		return 0, err
 	}
-	path, mu := s.path(key)
-	mu.Lock()
-	defer mu.Unlock()
+	path, stripe := s.path(key)
+	unlock, err := s.lock(stripe)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	old, found, _, err := s.load(path, key)
 	if err != nil {
 		return 0, err
@@ -378,11 +362,11 @@ func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl 
 	if err != nil {
 		return 0, err
 	}
-	e := fileEntry{key: key, expiresAt: old.expiresAt, value: text}
+	expiresAt := old.expiresAt
 	if !found {
-		e.expiresAt = expiry(ttl)
+		expiresAt = expiry(ttl)
 	}
-	if err := s.write(path, e); err != nil {
+	if err := s.write(path, key, expiresAt, text); err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -406,10 +390,12 @@ func (s *fileStore) DeleteMany(ctx context.Context, keys ...string) error {
 	}
 	var errs []error
 	for _, k := range keys {
-		path, mu := s.path(k)
-		mu.Lock()
-		err := os.Remove(path)
-		mu.Unlock()
+		path, stripe := s.path(k)
+		unlock, err := s.lock(stripe)
+		if err == nil {
+			err = os.Remove(path)
+			unlock()
+		}
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, err)
 		}
@@ -427,10 +413,11 @@ func (s *fileStore) Flush(ctx context.Context) error {
 	}
 	var errs []error
 	for _, de := range des {
-		if !isEntryName(de.Name()) && !isAbandonedTemp(de) {
+		name := de.Name()
+		if !isEntryName(name) && !isLegacyEntryName(name) && !isAbandonedTemp(de) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(s.dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, err)
 		}
 	}
@@ -442,7 +429,7 @@ func (s *fileStore) Flush(ctx context.Context) error {
 // file this old is not in flight.
 func isAbandonedTemp(de fs.DirEntry) bool {
 	const abandonedAfter = time.Hour
-	if !strings.HasPrefix(de.Name(), ".tmp-") {
+	if name := de.Name(); !strings.HasPrefix(name, fileTempPrefix) && !strings.HasPrefix(name, legacyTempPrefix) {
 		return false
 	}
 	fi, err := de.Info()
@@ -453,11 +440,14 @@ func (s *fileStore) CompareAndDelete(ctx context.Context, key string, expected [
 	if err := s.check(ctx); err != nil {
 		return false, err
 	}
-	path, mu := s.path(key)
-	mu.Lock()
-	defer mu.Unlock()
-	e, found, _, err := s.load(path, key)
-	if err != nil || !found || !bytes.Equal(e.value, expected) {
+	path, stripe := s.path(key)
+	unlock, err := s.lock(stripe)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	r, found, _, err := s.load(path, key)
+	if err != nil || !found || !bytes.Equal(r.value, expected) {
 		return false, err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -471,14 +461,16 @@ func (s *fileStore) Capabilities() cachecore.InspectorCapabilities {
 }
 
 // ListPage reads the header of every entry file, since names are hashes;
-// like the memory store's listing it is meant for admin use.
+// like the memory store's listing it is meant for admin use. Entries in
+// goforj/cache's older formats, which do not record their key, are not
+// listed.
 func (s *fileStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
-	return s.listPrefix(ctx, "", opts)
+	return s.ListPrefix(ctx, "", opts)
 }
 
-// listPrefix skips files that vanish, are corrupt or are not regular
+// ListPrefix implements cachecore.PrefixLister. It skips files that vanish, are corrupt or are not regular
 // files, and expired entries; reads and the sweeper remove them.
-func (s *fileStore) listPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
+func (s *fileStore) ListPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
 	if err := s.check(ctx); err != nil {
 		return cachecore.ListPageResult{}, err
 	}
@@ -499,50 +491,24 @@ func (s *fileStore) listPrefix(ctx context.Context, prefix string, opts cachecor
 		if !isEntryName(de.Name()) {
 			continue
 		}
-		h, stored, err := readEntryHeader(filepath.Join(s.dir, de.Name()), true)
-		if err != nil || (h.expiresAt != 0 && now >= h.expiresAt) {
+		info, err := readRecordInfo(filepath.Join(s.dir, de.Name()), true)
+		if err != nil || !info.keyKnown {
+			continue // unreadable files are the sweeper's
+		}
+		if info.expiresAt != 0 && now >= info.expiresAt {
 			continue
 		}
-		if key, ok := scope.match(stored); ok {
-			matched = append(matched, cachecore.CacheEntry{Key: key, SizeBytes: int(h.valueLen), ExpiresAt: listedExpiry(h.expiresAt)})
+		if key, ok := scope.match(info.key); ok {
+			matched = append(matched, cachecore.CacheEntry{Key: key, SizeBytes: int(info.valueLen), ExpiresAt: listedExpiry(info.expiresAt)})
 		}
 	}
 	return scope.page(matched), nil
 }
 
-// errCorruptEntry reports an entry file whose header is damaged.
-var errCorruptEntry = errors.New("cache: corrupt entry file")
-
-// readEntryHeader reads the header of the entry file at path and, when
-// withKey is set, its key, but not its value. It refuses links like
-// openEntry and reports a damaged header as errCorruptEntry.
-func readEntryHeader(path string, withKey bool) (fileHeaderInfo, string, error) {
-	f, fi, err := openEntry(path)
-	if err != nil {
-		return fileHeaderInfo{}, "", err
-	}
-	defer f.Close()
-	var hdr [fileHeader]byte
-	if _, err := io.ReadFull(f, hdr[:]); err != nil {
-		return fileHeaderInfo{}, "", errCorruptEntry
-	}
-	h, ok := decodeFileHeader(hdr[:], fi.Size())
-	if !ok {
-		return fileHeaderInfo{}, "", errCorruptEntry
-	}
-	if !withKey {
-		return h, "", nil
-	}
-	key := make([]byte, h.keyLen)
-	if _, err := io.ReadFull(f, key); err != nil {
-		return fileHeaderInfo{}, "", errCorruptEntry
-	}
-	return h, string(key), nil
-}
-
-// flushPrefix removes the entries whose key starts with prefix, expired
-// ones included, in one pass over the directory.
-func (s *fileStore) flushPrefix(ctx context.Context, prefix string) error {
+// FlushPrefix implements cachecore.PrefixFlusher: it removes the entries
+// whose key starts with prefix, expired ones included, in one pass over
+// the directory. Entries whose file does not record their key are left.
+func (s *fileStore) FlushPrefix(ctx context.Context, prefix string) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
@@ -559,8 +525,8 @@ func (s *fileStore) flushPrefix(ctx context.Context, prefix string) error {
 			continue
 		}
 		path := filepath.Join(s.dir, de.Name())
-		_, key, err := readEntryHeader(path, true)
-		if err != nil || !strings.HasPrefix(key, prefix) {
+		info, err := readRecordInfo(path, true)
+		if err != nil || !info.keyKnown || !strings.HasPrefix(info.key, prefix) {
 			continue
 		}
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {

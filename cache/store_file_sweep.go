@@ -49,28 +49,39 @@ func (sw *fileSweeper) close() {
 }
 
 // sweepEntry removes the directory entry de if it is an expired or corrupt
-// entry, something other than a regular file under an entry's name, or an
-// abandoned temporary file. It decides under the entry's lock, so that a
-// write of the same entry in this process is never removed.
+// entry, something other than a regular file under an entry's name, an
+// entry file of an earlier version of the store or an abandoned temporary
+// file. An entry that looks removable is checked again under its lock, so
+// that a write of it by any store is never removed.
 func (d *fileDir) sweepEntry(de fs.DirEntry, now int64) {
 	name := de.Name()
 	path := filepath.Join(d.dir, name)
-	if isAbandonedTemp(de) {
+	if isAbandonedTemp(de) || isLegacyEntryName(name) {
 		_ = os.Remove(path) // best effort: the next round retries
 		return
 	}
-	if !isEntryName(name) {
+	if !isEntryName(name) || !removable(path, now) {
 		return
 	}
-	mu := d.lockOfName(name)
-	mu.Lock()
-	defer mu.Unlock()
-	h, _, err := readEntryHeader(path, false)
+	unlock, err := d.lock(stripeOfName(name))
+	if err != nil {
+		return // the next round retries
+	}
+	defer unlock()
+	if removable(path, now) {
+		_ = os.Remove(path) // best effort: the next round retries
+	}
+}
+
+// removable reports whether the entry file at path is expired, corrupt or
+// not a regular file.
+func removable(path string, now int64) bool {
+	info, err := readRecordInfo(path, false)
 	switch {
 	case errors.Is(err, errNotEntry), errors.Is(err, errCorruptEntry):
-	case err == nil && h.expiresAt != 0 && now >= h.expiresAt:
-	default:
-		return
+		return true
+	case err != nil:
+		return false // gone, or unreadable for now
 	}
-	_ = os.Remove(path) // best effort: the next round retries
+	return info.expiresAt != 0 && now >= info.expiresAt
 }

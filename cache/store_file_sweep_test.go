@@ -21,7 +21,7 @@ func entryFiles(t *testing.T, dir string) []string {
 	must(t, err)
 	var names []string
 	for _, de := range des {
-		if strings.HasSuffix(de.Name(), ".entry") {
+		if strings.HasSuffix(de.Name(), ".cache") {
 			names = append(names, de.Name())
 		}
 	}

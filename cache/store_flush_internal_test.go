@@ -28,11 +28,9 @@ func (s *scanCounter) ListPage(ctx context.Context, opts cachecore.ListPageOptio
 	return s.memoryStore.ListPage(ctx, opts)
 }
 
-func (s *scanCounter) flushPrefix(ctx context.Context, prefix string) error {
+func (s *scanCounter) FlushPrefix(ctx context.Context, prefix string) error {
 	s.scanned += s.size()
-	return any(s.memoryStore).(interface {
-		flushPrefix(context.Context, string) error
-	}).flushPrefix(ctx, prefix)
+	return s.memoryStore.FlushPrefix(ctx, prefix)
 }
 
 // TestFlushPrefixedIsLinear flushes a prefixed store of n keys. Flush used

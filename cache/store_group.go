@@ -22,7 +22,8 @@ type GroupStoreConfig struct {
 	// MaxValueBytes rejects writes of longer values with ErrValueTooLarge
 	// before they reach the network. Zero means no limit of the store's
 	// own; the HTTPPool's MaxValueBytes still bounds values sent to
-	// another peer.
+	// another peer. A negative value makes every operation fail with
+	// ErrInvalidMaxValueBytes.
 	MaxValueBytes int
 
 	// Now is the clock that write expiries are computed with. It must be
@@ -105,23 +106,22 @@ func NewGroupStoreWithConfig(group *groupcache.Group, cfg GroupStoreConfig) cach
 		panic("cache: NewGroupStore with a nil group")
 	}
 	s := &groupStore{
-		group:      group,
-		defaultTTL: cfg.DefaultTTL,
-		maxBytes:   cfg.MaxValueBytes,
-		now:        cfg.Now,
-		seed:       maphash.MakeSeed(),
+		group: group,
+		now:   cfg.Now,
+		seed:  maphash.MakeSeed(),
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	return s
+	// The shared layer applies the default TTL and the size limit, as for
+	// every store; a ttl <= 0 that reaches the group store means the
+	// group's own TTL.
+	return withConfig(s, cachecore.BaseConfig{DefaultTTL: cfg.DefaultTTL, MaxValueBytes: cfg.MaxValueBytes})
 }
 
 type groupStore struct {
-	group      *groupcache.Group
-	defaultTTL time.Duration
-	maxBytes   int
-	now        func() time.Time
+	group *groupcache.Group
+	now   func() time.Time
 
 	// writeLocks serialise this store's writes of a key, so that the read
 	// of Add and Increment and their write are not separated by another
@@ -142,19 +142,9 @@ func (s *groupStore) lock(key string) func() {
 // UnixNano wraps into the past.
 func (s *groupStore) expiry(ttl time.Duration) time.Time {
 	if ttl <= 0 {
-		ttl = s.defaultTTL
-	}
-	if ttl <= 0 {
 		return time.Time{}
 	}
 	return cachecore.ExpiresAt(s.now(), ttl)
-}
-
-func (s *groupStore) checkSize(value []byte) error {
-	if s.maxBytes > 0 && len(value) > s.maxBytes {
-		return fmt.Errorf("%w: %d bytes, limit %d", cachecore.ErrValueTooLarge, len(value), s.maxBytes)
-	}
-	return nil
 }
 
 func (s *groupStore) Driver() cachecore.Driver { return cachecore.DriverGroup }
@@ -183,18 +173,12 @@ func (s *groupStore) Set(ctx context.Context, key string, value []byte, ttl time
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := s.checkSize(value); err != nil {
-		return err
-	}
 	defer s.lock(key)()
 	return s.group.Set(ctx, key, value, s.expiry(ttl))
 }
 
 func (s *groupStore) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if err := s.checkSize(value); err != nil {
 		return false, err
 	}
 	defer s.lock(key)()

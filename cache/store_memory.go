@@ -203,7 +203,8 @@ func (s *memoryStore) Flush(ctx context.Context) error {
 	return nil
 }
 
-func (s *memoryStore) flushPrefix(ctx context.Context, prefix string) error {
+// FlushPrefix implements cachecore.PrefixFlusher in one pass over the map.
+func (s *memoryStore) FlushPrefix(ctx context.Context, prefix string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -239,10 +240,11 @@ func (s *memoryStore) Capabilities() cachecore.InspectorCapabilities {
 // linear in the store's size, which suits an admin listing but not a hot
 // path.
 func (s *memoryStore) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
-	return s.listPrefix(ctx, "", opts)
+	return s.ListPrefix(ctx, "", opts)
 }
 
-func (s *memoryStore) listPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
+// ListPrefix implements cachecore.PrefixLister.
+func (s *memoryStore) ListPrefix(ctx context.Context, prefix string, opts cachecore.ListPageOptions) (cachecore.ListPageResult, error) {
 	if err := ctx.Err(); err != nil {
 		return cachecore.ListPageResult{}, err
 	}

@@ -10,7 +10,13 @@
 // are separate optional interfaces that callers discover with a type
 // assertion; each documents what a caller does when a store lacks it.
 //
-// The package holds only types, errors and tiny helpers so that stores,
-// the facade and the contract suite in cachetest can all depend on it
-// without depending on each other.
+// WrapStore applies the settings every store shares (BaseConfig: key
+// prefix, default TTL, size limit, compression, encryption) around any
+// backend, so that each is implemented once and a backend written outside
+// this module stores the same bytes as the module's own stores. The
+// format is documented in package cache.
+//
+// Apart from that layer the package holds only types, errors and tiny
+// helpers, so that stores, the facade and the contract suite in cachetest
+// can all depend on it without depending on each other.
 package cachecore
