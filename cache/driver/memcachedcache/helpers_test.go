@@ -30,11 +30,11 @@ func namespace(t testing.TB) string {
 	return "t" + hex.EncodeToString(b)
 }
 
-// newTestStore is the store the facade tests use: keys under ns.
+// newTestStore is the store the facade tests use: New with the prefix ns.
 func newTestStore(t testing.TB, addr, ns string) cachecore.Store {
-	return testStore(t, Config{Addresses: []string{addr}})
+	return New(Config{Addresses: []string{addr}, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 }
 
 // storedKey is the key the server holds for key of a store from
 // newTestStore.
-func storedKey(ns, key string) string { return serverKey(key) }
+func storedKey(ns, key string) string { return serverKey(ns + cachecore.PrefixSeparator + key) }

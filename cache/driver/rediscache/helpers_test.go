@@ -42,11 +42,11 @@ func namespace(t testing.TB) string {
 	return "t" + hex.EncodeToString(b)
 }
 
-// newTestStore is the store the facade tests use: keys under ns.
+// newTestStore is the store the facade tests use: New with the prefix ns.
 func newTestStore(t testing.TB, client Client, ns string) cachecore.Store {
-	return newStore(client)
+	return New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 }
 
 // storedKey is the key the server holds for key of a store from
 // newTestStore.
-func storedKey(ns, key string) string { return key }
+func storedKey(ns, key string) string { return ns + cachecore.PrefixSeparator + key }
