@@ -67,7 +67,7 @@ func BenchmarkSet(b *testing.B) {
 		srv := raw.client.pick(k)
 		for b.Loop() {
 			err := raw.client.do(ctx, srv, "set", func(cn *conn) error {
-				_, err := cn.metaSet(k, value, "T60")
+				_, err := cn.metaSet(k, value, 60)
 				return err
 			})
 			if err != nil {

@@ -37,6 +37,8 @@ type conn struct {
 	nc net.Conn
 	r  *bufio.Reader
 	w  *bufio.Writer
+	// scratch formats numbers without allocating.
+	scratch [20]byte
 }
 
 func newClient(addrs []string, dialTimeout, opTimeout time.Duration, maxIdle int) *client {

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -50,20 +49,20 @@ const relativeLimit = 30 * 24 * 60 * 60
 // beyond that, the absolute Unix time, because memcached reads larger
 // numbers so. The server parses the field as a 32-bit integer, so longer
 // lifetimes ("forever") are clamped to its largest value, in 2038.
-func exptime(ttl time.Duration, now time.Time) string {
+func exptime(ttl time.Duration, now time.Time) int64 {
 	if ttl <= 0 {
-		return "0"
+		return 0
 	}
 	secs := int64(ttl / time.Second)
 	if ttl%time.Second != 0 {
 		secs++
 	}
 	if secs <= relativeLimit {
-		return strconv.FormatInt(secs, 10)
+		return secs
 	}
 	at := now.Unix() + secs
 	if secs > math.MaxInt32 || at > math.MaxInt32 {
 		at = math.MaxInt32
 	}
-	return strconv.FormatInt(at, 10)
+	return at
 }

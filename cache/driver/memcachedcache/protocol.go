@@ -106,12 +106,15 @@ func (cn *conn) metaGet(key string) (item, bool, error) {
 	return it, true, nil
 }
 
-// metaSet sends ms with flags (mode, TTL, CAS) and returns the reply code.
-func (cn *conn) metaSet(key string, value []byte, flags ...string) (string, error) {
+// metaSet sends ms with memcached expiry time exp and further flags (mode,
+// CAS) and returns the reply code.
+func (cn *conn) metaSet(key string, value []byte, exp int64, flags ...string) (string, error) {
 	cn.w.WriteString("ms ")
 	cn.w.WriteString(key)
 	cn.w.WriteByte(' ')
-	cn.w.WriteString(strconv.Itoa(len(value)))
+	cn.w.Write(strconv.AppendInt(cn.scratch[:0], int64(len(value)), 10))
+	cn.w.WriteString(" T")
+	cn.w.Write(strconv.AppendInt(cn.scratch[:0], exp, 10))
 	for _, f := range flags {
 		cn.w.WriteByte(' ')
 		cn.w.WriteString(f)

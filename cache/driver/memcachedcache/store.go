@@ -41,8 +41,8 @@ func (s *store) fits(key string, value []byte) error {
 	return nil
 }
 
-// ttlFlag is the meta TTL flag for ttl.
-func ttlFlag(ttl time.Duration) string { return "T" + exptime(ttl, time.Now()) }
+// expiry is the meta TTL flag's value for ttl.
+func expiry(ttl time.Duration) int64 { return exptime(ttl, time.Now()) }
 
 // Ready asks every server for its version.
 func (s *store) Ready(ctx context.Context) error {
@@ -78,7 +78,7 @@ func (s *store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 		return err
 	}
 	return s.client.do(ctx, s.client.pick(k), "set", func(cn *conn) error {
-		code, err := cn.metaSet(k, value, ttlFlag(ttl))
+		code, err := cn.metaSet(k, value, expiry(ttl))
 		if err == nil && code != codeHD {
 			err = replyError("ms", code)
 		}
@@ -95,7 +95,7 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 	}
 	var created bool
 	err := s.client.do(ctx, s.client.pick(k), "add", func(cn *conn) error {
-		code, err := cn.metaSet(k, value, ttlFlag(ttl), "ME")
+		code, err := cn.metaSet(k, value, expiry(ttl), "ME")
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 			}
 			if !found {
 				n = delta
-				code, err := cn.metaSet(k, strconv.AppendInt(nil, n, 10), ttlFlag(ttl), "ME")
+				code, err := cn.metaSet(k, strconv.AppendInt(nil, n, 10), expiry(ttl), "ME")
 				done = code == codeHD
 				return err
 			}
@@ -143,10 +143,10 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 			if err != nil {
 				return fmt.Errorf("%w (key %q)", err, key)
 			}
-			left := ttlFlag(0)
+			left := expiry(0)
 			if it.ttl >= 0 {
 				// One second at least: T0 would mean never.
-				left = ttlFlag(time.Duration(max(it.ttl, 1)) * time.Second)
+				left = expiry(time.Duration(max(it.ttl, 1)) * time.Second)
 			}
 			code, err := cn.metaSet(k, text, left, "C"+strconv.FormatUint(it.cas, 10))
 			done = code == codeHD

@@ -48,8 +48,8 @@ func TestExptime(t *testing.T) {
 		{30*24*time.Hour + time.Second, now.Unix() + relativeLimit + 1},
 		{math.MaxInt64, math.MaxInt32},
 	} {
-		if got := exptime(c.ttl, now); got != strconv.FormatInt(c.want, 10) {
-			t.Errorf("exptime(%v) = %s, want %d", c.ttl, got, c.want)
+		if got := exptime(c.ttl, now); got != c.want {
+			t.Errorf("exptime(%v) = %d, want %d", c.ttl, got, c.want)
 		}
 	}
 }
