@@ -132,3 +132,24 @@ func TestNegativeCountersAndExpiryKept(t *testing.T) {
 	}
 	s.Delete(ctx, k)
 }
+
+// TestLongTTLsAreKept writes with lifetimes past memcached's 30-day
+// relative limit, up to "forever": the entries must be stored, not read by
+// the server as a time in 1970 and dropped at once.
+func TestLongTTLsAreKept(t *testing.T) {
+	s := testStore(t, Config{Addresses: []string{serverAddr(t)}})
+	ctx := context.Background()
+	k := namespace(t)
+	for _, ttl := range []time.Duration{31 * 24 * time.Hour, 10 * 365 * 24 * time.Hour, math.MaxInt64} {
+		if err := s.Set(ctx, k, []byte("v"), ttl); err != nil {
+			t.Fatalf("Set with ttl %v: %v", ttl, err)
+		}
+		if _, found, err := s.Get(ctx, k); err != nil || !found {
+			t.Fatalf("Get after Set with ttl %v = %v, %v; want the entry", ttl, found, err)
+		}
+		if n, err := s.Increment(ctx, k+"n", 1, ttl); err != nil || n < 1 {
+			t.Fatalf("Increment with ttl %v = %d, %v", ttl, n, err)
+		}
+	}
+	s.DeleteMany(ctx, k, k+"n")
+}
