@@ -13,7 +13,6 @@ require (
 require (
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/klauspost/compress v1.18.0 // indirect
-	golang.org/x/sync v0.12.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 

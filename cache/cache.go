@@ -2,10 +2,9 @@ package cache
 
 import (
 	"context"
+	"hash/maphash"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
@@ -26,13 +25,16 @@ type Cache struct {
 
 // shared is the state common to a Cache and the handles derived from it.
 type shared struct {
-	// loads deduplicates concurrent loader calls for one key.
-	loads singleflight.Group
+	// loads deduplicates concurrent loads of one key and keeps loads from
+	// storing results that a write has made stale.
+	loads loadTable
+	// lockToken is the value of the locks acquired with TryLock or Lock,
+	// which Unlock compares to prove ownership; locks remembers which keys
+	// those are.
+	lockToken []byte
+	locks     lockTable
 
 	mu sync.Mutex
-	// lockTokens remembers the owner token of each lock acquired with
-	// TryLock or Lock, which is how Unlock(key) proves ownership.
-	lockTokens map[string]heldLock
 	// refreshing holds keys with a background refresh in flight; its size
 	// is bounded by MaxBackgroundRefreshes.
 	refreshing map[string]struct{}
@@ -59,11 +61,15 @@ func NewCacheWithTTL(store cachecore.Store, defaultTTL time.Duration) *Cache {
 		store:      store,
 		ctx:        context.Background(),
 		defaultTTL: defaultTTL,
-		shared: &shared{
-			lockTokens: make(map[string]heldLock),
-			refreshing: make(map[string]struct{}),
-		},
+		shared:     newShared(),
 	}
+}
+
+func newShared() *shared {
+	s := &shared{lockToken: newToken(), refreshing: make(map[string]struct{})}
+	s.loads.seed = maphash.MakeSeed()
+	s.locks.seed = maphash.MakeSeed()
+	return s
 }
 
 // WithContext returns a derived cache handle that binds ctx to subsequent

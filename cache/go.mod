@@ -5,7 +5,6 @@ go 1.24
 require (
 	github.com/klauspost/compress v1.18.0
 	github.com/seed3c1b93bc/groupcache v0.1.0
-	golang.org/x/sync v0.12.0
 )
 
 require google.golang.org/protobuf v1.36.12 // indirect

@@ -114,12 +114,7 @@ var goforjGaps = map[string]string{
 // A type-check error mentioning one of them is reported but tolerated; an
 // entry that no error mentions any more must be removed, so that the list
 // cannot outlive the gap it excuses.
-var pendingNames = map[string]string{
-	"cache.ErrInvalidMaxValueBytes":     "added with the shaping layer (issue 10)",
-	"cachecore.ErrInvalidMaxValueBytes": "added with the shaping layer (issue 10)",
-	"cachecore.WrapStore":               "added with the shaping layer (issue 10)",
-	"cachecore.ValidateBaseConfig":      "added with the shaping layer (issue 10)",
-}
+var pendingNames = map[string]string{}
 
 const (
 	ourCache  = "github.com/seed3c1b93bc/groupcache/cache"

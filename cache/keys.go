@@ -1,6 +1,9 @@
 package cache
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // reservedPrefix namespaces the facade's bookkeeping keys so they cannot
 // collide with application keys that follow the documented rule.
@@ -13,6 +16,9 @@ func staleKey(key string) string { return reservedPrefix + "stale:" + key }
 // is due for a background refresh.
 func freshKey(key string) string { return reservedPrefix + "fresh:" + key }
 
-func rateKey(key string, windowStart int64) string {
-	return reservedPrefix + "rate:" + key + ":" + strconv.FormatInt(windowStart, 10)
+// rateKey names the counter of one fixed window. The two numbers end the
+// key and contain no colon, so distinct (key, window, start) triples never
+// share a counter.
+func rateKey(key string, window time.Duration, windowStart int64) string {
+	return reservedPrefix + "rate:" + key + ":" + strconv.FormatInt(int64(window), 10) + ":" + strconv.FormatInt(windowStart, 10)
 }

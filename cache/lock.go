@@ -1,7 +1,8 @@
 package cache
 
 import (
-	"crypto/rand"
+	"encoding/binary"
+	"math/rand/v2"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
@@ -11,25 +12,17 @@ import (
 // while another owner holds the lock.
 const DefaultLockRetryInterval = 50 * time.Millisecond
 
-// maxRememberedLocks triggers pruning of expired lock tokens, which
-// accumulate when holders let leases run out instead of unlocking.
-const maxRememberedLocks = 1024
-
-// heldLock is a lock acquired through TryLock or Lock.
-type heldLock struct {
-	token   []byte
-	expires time.Time
-}
-
 // TryLock acquires the lock named key for ttl when no one holds it, and
-// reports whether it did. The lock is a store entry whose value is a random
-// owner token; the Cache remembers the token so that Unlock can prove
-// ownership. ttl must be positive (ErrInvalidTTL).
+// reports whether it did. The lock is a store entry whose value is the
+// Cache's owner token, drawn at random by NewCache and shared by the
+// handles derived from it; Unlock deletes the entry only while it holds
+// that token. ttl must be positive (ErrInvalidTTL).
 func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 	start := c.begin()
-	token, ok, err := c.acquire(key, ttl)
+	lk := lockKey(key)
+	ok, err := c.acquire(lk, c.shared.lockToken, ttl)
 	if ok {
-		c.rememberLock(key, token, ttl)
+		c.rememberLock(key, lk, ttl)
 	}
 	c.observe("lock", key, start, ok, err)
 	return ok, err
@@ -40,9 +33,10 @@ func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 // the context's error when the Cache's context ends first.
 func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 	start := c.begin()
-	token, ok, err := c.acquireWait(key, ttl, timeout, DefaultLockRetryInterval)
+	lk := lockKey(key)
+	ok, err := c.acquireWait(lk, c.shared.lockToken, ttl, timeout, DefaultLockRetryInterval)
 	if ok {
-		c.rememberLock(key, token, ttl)
+		c.rememberLock(key, lk, ttl)
 	}
 	c.observe("lock", key, start, ok, err)
 	return ok, err
@@ -50,110 +44,103 @@ func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 
 // Unlock releases a lock acquired through TryLock or Lock on this Cache or
 // a handle derived from it. It deletes the lock only while it still holds
-// the token this Cache stored, so a caller whose lease ran out cannot
-// release the next owner's lock; that case returns ErrLockNotHeld, as does
-// unlocking a key this Cache never locked.
+// this Cache's token, so a caller whose lease ran out cannot release
+// another owner's lock; that case returns ErrLockNotHeld, as does
+// unlocking a key this Cache did not lock. When the store call fails (a
+// cancelled context, an unreachable backend), the Cache still counts the
+// lock as held and Unlock can be retried once it has returned; a
+// concurrent Unlock of the key meanwhile reports ErrLockNotHeld.
 //
-// The Cache keeps one token per key: if a lease runs out and the same Cache
-// acquires the key again, Unlock releases the newer acquisition. Use a
-// LockHandle per holder when goroutines of one process contend for a key.
+// The Cache is one owner: if a lease runs out and the same Cache acquires
+// the key again, Unlock releases the newer acquisition. Use a LockHandle
+// per holder when goroutines of one process contend for a key.
 func (c *Cache) Unlock(key string) error {
 	start := c.begin()
-	s := c.shared
-	s.mu.Lock()
-	held, ok := s.lockTokens[key]
-	delete(s.lockTokens, key)
-	s.mu.Unlock()
 	err := ErrLockNotHeld
-	if ok {
-		err = c.release(key, held.token)
+	if held, ok := c.shared.locks.take(key); ok {
+		var spent bool
+		spent, err = c.release(held.storeKey, c.shared.lockToken)
+		if !spent {
+			c.shared.locks.restore(key, held)
+		}
 	}
 	c.observe("unlock", key, start, false, err)
 	return err
 }
 
-func (c *Cache) rememberLock(key string, token []byte, ttl time.Duration) {
-	s := c.shared
-	now := time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.lockTokens) >= maxRememberedLocks {
-		for k, h := range s.lockTokens {
-			if now.After(h.expires) {
-				delete(s.lockTokens, k)
-			}
-		}
-	}
-	s.lockTokens[key] = heldLock{token: token, expires: now.Add(ttl)}
+func (c *Cache) rememberLock(key, storeKey string, ttl time.Duration) {
+	c.shared.locks.remember(key, heldLock{storeKey: storeKey, ttl: ttl})
 }
 
-func newToken() ([]byte, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return nil, err
-	}
-	return b[:], nil
+// newToken returns a random owner token. Tokens must be unique, not
+// secret (anyone who can read the store can read them), so they come from
+// math/rand/v2's generator, which is seeded from the operating system,
+// rather than from crypto/rand.
+func newToken() []byte {
+	b := make([]byte, 16)
+	binary.LittleEndian.PutUint64(b, rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	return b
 }
 
-// acquire makes one attempt to create the lock entry with a fresh token.
-func (c *Cache) acquire(key string, ttl time.Duration) ([]byte, bool, error) {
+// acquire makes one attempt to create the lock entry storeKey holding
+// token.
+func (c *Cache) acquire(storeKey string, token []byte, ttl time.Duration) (bool, error) {
 	if ttl <= 0 {
-		return nil, false, ErrInvalidTTL
+		return false, ErrInvalidTTL
 	}
-	token, err := newToken()
-	if err != nil {
-		return nil, false, err
-	}
-	created, err := c.store.Add(c.ctx, lockKey(key), token, ttl)
-	if err != nil || !created {
-		return nil, false, err
-	}
-	return token, true, nil
+	return c.store.Add(c.ctx, storeKey, token, ttl)
 }
 
 // acquireWait retries acquire every retry until timeout. The loop is
 // bounded by the deadline and by the context.
-func (c *Cache) acquireWait(key string, ttl, timeout, retry time.Duration) ([]byte, bool, error) {
+func (c *Cache) acquireWait(storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
 	if retry <= 0 {
 		retry = DefaultLockRetryInterval
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		token, ok, err := c.acquire(key, ttl)
+		ok, err := c.acquire(storeKey, token, ttl)
 		if ok || err != nil {
-			return token, ok, err
+			return ok, err
 		}
 		wait := min(retry, time.Until(deadline))
 		if wait <= 0 {
-			return nil, false, nil
+			return false, nil
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-c.ctx.Done():
 			t.Stop()
-			return nil, false, c.ctx.Err()
+			return false, c.ctx.Err()
 		case <-t.C:
 		}
 	}
 }
 
-// release deletes the lock entry if it still holds token. When it does not,
-// the lease ran out: if another owner has taken the lock since, the caller
-// must learn that its critical section was not exclusive to the end, so
-// that is ErrLockNotHeld; if the lock is simply gone, there is nothing left
-// to release and no one else was affected.
-func (c *Cache) release(key string, token []byte) error {
-	lk := lockKey(key)
-	deleted, err := cachecore.CompareAndDelete(c.ctx, c.store, lk, token)
-	if err != nil || deleted {
-		return err
-	}
-	_, taken, err := c.store.Get(c.ctx, lk)
+// release deletes the lock entry storeKey if it still holds token, and
+// reports whether the token is spent. When the entry no longer holds the
+// token, the lease ran out: if another owner has taken the lock since, the
+// caller must learn that its critical section was not exclusive to the
+// end, so that is ErrLockNotHeld; if the lock is simply gone, there is
+// nothing left to release and no one else was affected. Either way the
+// token is spent. Any other error leaves the lock possibly held, so the
+// token is not spent and the caller keeps it to retry; Cache.Unlock and
+// LockHandle.Release both decide on this result.
+func (c *Cache) release(storeKey string, token []byte) (spent bool, err error) {
+	deleted, err := cachecore.CompareAndDelete(c.ctx, c.store, storeKey, token)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if deleted {
+		return true, nil
+	}
+	_, taken, err := c.store.Get(c.ctx, storeKey)
+	if err != nil {
+		return false, err
 	}
 	if taken {
-		return ErrLockNotHeld
+		return true, ErrLockNotHeld
 	}
-	return nil
+	return true, nil
 }

@@ -190,3 +190,45 @@ func TestLockHandleWithContextSharesOwnership(t *testing.T) {
 		t.Fatal("release through WithContext copy did not free the lock")
 	}
 }
+
+// TestUnlockKeepsTokenWhenStoreCallFails checks that a release whose store
+// call fails, here on a cancelled context, leaves the token with the
+// Cache or handle so that a retry releases the lock, for Cache.Unlock and
+// LockHandle.Release alike.
+func TestUnlockKeepsTokenWhenStoreCallFails(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name    string
+		acquire func(c *cache.Cache) (release func(ctx context.Context) error)
+	}{
+		{"Cache.Unlock", func(c *cache.Cache) func(context.Context) error {
+			if ok, err := c.TryLock("job", time.Minute); !ok || err != nil {
+				t.Fatalf("TryLock = %v, %v", ok, err)
+			}
+			return func(ctx context.Context) error { return c.WithContext(ctx).Unlock("job") }
+		}},
+		{"LockHandle.Release", func(c *cache.Cache) func(context.Context) error {
+			h := c.NewLockHandle("job", time.Minute)
+			if ok, err := h.Acquire(); !ok || err != nil {
+				t.Fatalf("Acquire = %v, %v", ok, err)
+			}
+			return func(ctx context.Context) error { return h.WithContext(ctx).Release() }
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCache(t)
+			release := tc.acquire(c)
+			if err := release(cancelled); !errors.Is(err, context.Canceled) {
+				t.Fatalf("release on a cancelled context = %v, want context.Canceled", err)
+			}
+			if err := release(context.Background()); err != nil {
+				t.Fatalf("retried release = %v, want nil", err)
+			}
+			other := cache.NewCache(c.Store())
+			if ok, _ := other.TryLock("job", time.Minute); !ok {
+				t.Fatal("the retried release left the lock held")
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 )
@@ -19,22 +18,24 @@ import (
 //
 // A LockHandle is safe for concurrent use.
 type LockHandle struct {
-	c     *Cache
-	key   string
-	ttl   time.Duration
-	state *handleState
+	c        *Cache
+	key      string
+	storeKey string
+	ttl      time.Duration
+	token    []byte // this handle's owner token, the lock's value while it holds it
+	state    *handleState
 }
 
 // handleState is shared by a handle and its WithContext copies, so a lock
 // acquired through one can be released through another.
 type handleState struct {
-	mu    sync.Mutex
-	token []byte // nil when not held
+	mu   sync.Mutex
+	held bool
 }
 
 // NewLockHandle creates a reusable lock handle for a key/ttl pair.
 func (c *Cache) NewLockHandle(key string, ttl time.Duration) *LockHandle {
-	return &LockHandle{c: c, key: key, ttl: ttl, state: new(handleState)}
+	return &LockHandle{c: c, key: key, storeKey: lockKey(key), ttl: ttl, token: newToken(), state: new(handleState)}
 }
 
 // WithContext returns a handle for the same lock, sharing its held state,
@@ -49,8 +50,8 @@ func (l *LockHandle) WithContext(ctx context.Context) *LockHandle {
 // already holds the lock reports false, like any other contender.
 func (l *LockHandle) Acquire() (bool, error) {
 	start := l.c.begin()
-	token, ok, err := l.c.acquire(l.key, l.ttl)
-	l.hold(token, ok)
+	ok, err := l.c.acquire(l.storeKey, l.token, l.ttl)
+	l.hold(ok)
 	l.c.observe("lock", l.key, start, ok, err)
 	return ok, err
 }
@@ -59,12 +60,12 @@ func (l *LockHandle) Acquire() (bool, error) {
 // so no other acquisition of this handle can be recorded concurrently, and
 // waiting for the store happens outside the mutex so Release is never
 // blocked behind a pending acquire.
-func (l *LockHandle) hold(token []byte, ok bool) {
+func (l *LockHandle) hold(ok bool) {
 	if !ok {
 		return
 	}
 	l.state.mu.Lock()
-	l.state.token = token
+	l.state.held = true
 	l.state.mu.Unlock()
 }
 
@@ -78,13 +79,13 @@ func (l *LockHandle) hold(token []byte, ok bool) {
 func (l *LockHandle) Release() error {
 	l.state.mu.Lock()
 	defer l.state.mu.Unlock()
-	if l.state.token == nil {
+	if !l.state.held {
 		return nil
 	}
 	start := l.c.begin()
-	err := l.c.release(l.key, l.state.token)
-	if err == nil || errors.Is(err, ErrLockNotHeld) {
-		l.state.token = nil
+	spent, err := l.c.release(l.storeKey, l.token)
+	if spent {
+		l.state.held = false
 	}
 	l.c.observe("unlock", l.key, start, false, err)
 	return err
@@ -107,8 +108,8 @@ func (l *LockHandle) Get(fn func() error) (bool, error) {
 // retryInterval <= 0 falls back to DefaultLockRetryInterval.
 func (l *LockHandle) Block(timeout, retryInterval time.Duration, fn func() error) (bool, error) {
 	start := l.c.begin()
-	token, ok, err := l.c.acquireWait(l.key, l.ttl, timeout, retryInterval)
-	l.hold(token, ok)
+	ok, err := l.c.acquireWait(l.storeKey, l.token, l.ttl, timeout, retryInterval)
+	l.hold(ok)
 	l.c.observe("lock", l.key, start, ok, err)
 	if !ok || err != nil {
 		return false, err

@@ -10,6 +10,12 @@ import (
 // Observer receives events for cache operations. It is called
 // synchronously from Cache methods after each operation completes, so it
 // must be fast and safe for concurrent use.
+//
+// A panic in OnCacheOp goes to the caller of the Cache method, like a
+// panic in any function the caller handed over. On the goroutines the
+// Cache starts itself (background refreshes) no caller could recover it
+// and it would end the process, so there it is recovered and dropped: the
+// refresh completes and the event is lost.
 type Observer interface {
 	OnCacheOp(ctx context.Context, event CacheOpEvent)
 }
@@ -25,8 +31,12 @@ type CacheOpEvent struct {
 	// Operation names the method: "get", "get_many", "pull", "set",
 	// "set_many", "add", "increment", "decrement", "delete", "delete_many",
 	// "flush", "ready", "lock", "unlock", "rate_limit", "remember",
-	// "remember_stale", "refresh_ahead" or "refresh_background". Typed
-	// helpers report the operation of the bytes method they use.
+	// "remember_stale", "refresh_ahead", "refresh_background" or
+	// "undecodable". Typed helpers report the operation of the bytes
+	// method they use. "undecodable" is reported, in addition to the
+	// operation's own event, when a remember-style operation found an
+	// entry the store could not decode and loaded over it; Err holds the
+	// decode error.
 	Operation string
 	// Key is the caller's key; empty for operations on several keys.
 	Key string
@@ -64,4 +74,23 @@ func (c *Cache) observe(op, key string, start time.Time, hit bool, err error) {
 		Duration:  time.Since(start),
 		Driver:    c.store.Driver(),
 	})
+}
+
+// detached returns a handle for a goroutine the Cache starts itself, whose
+// observer calls cannot panic past it.
+func (c *Cache) detached() *Cache {
+	if c.observer == nil {
+		return c
+	}
+	d := *c
+	d.observer = recoveringObserver{c.observer}
+	return &d
+}
+
+// recoveringObserver drops the panics of the observer it wraps.
+type recoveringObserver struct{ o Observer }
+
+func (r recoveringObserver) OnCacheOp(ctx context.Context, event CacheOpEvent) {
+	defer func() { _ = recover() }()
+	r.o.OnCacheOp(ctx, event)
 }

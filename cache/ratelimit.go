@@ -21,8 +21,10 @@ type RateLimitStatus struct {
 //
 // Windows are aligned to multiples of window since the zero time, so every
 // process sharing the store agrees on the window boundaries without
-// coordinating, and each window has its own counter key that expires
-// shortly after the window ends. Denied calls are counted too. A negative
+// coordinating, and each window has its own counter key, named by the
+// window's length and start, that expires shortly after the window ends.
+// Limits on one key with different windows therefore count separately.
+// Denied calls are counted too. A negative
 // limit or a window <= 0 yields ErrInvalidRateLimit.
 func (c *Cache) RateLimit(key string, limit int64, window time.Duration) (RateLimitStatus, error) {
 	start := c.begin()
@@ -32,16 +34,19 @@ func (c *Cache) RateLimit(key string, limit int64, window time.Duration) (RateLi
 }
 
 func (c *Cache) rateLimit(key string, limit int64, window time.Duration) (RateLimitStatus, error) {
+	return c.rateLimitAt(time.Now(), key, limit, window)
+}
+
+func (c *Cache) rateLimitAt(now time.Time, key string, limit int64, window time.Duration) (RateLimitStatus, error) {
 	if limit < 0 || window <= 0 {
 		return RateLimitStatus{}, ErrInvalidRateLimit
 	}
-	now := time.Now()
 	windowStart := now.Truncate(window)
 	reset := windowStart.Add(window)
 	// The counter outlives its window slightly so a call racing the
 	// boundary still finds it; it is never read after the window.
 	ttl := reset.Sub(now) + time.Second
-	n, err := c.store.Increment(c.ctx, rateKey(key, windowStart.UnixNano()), 1, ttl)
+	n, err := c.store.Increment(c.ctx, rateKey(key, window, windowStart.UnixNano()), 1, ttl)
 	if err != nil {
 		return RateLimitStatus{}, err
 	}

@@ -60,6 +60,7 @@ func (c *Cache) pull(key string) ([]byte, bool, error) {
 	if err != nil || !found {
 		return nil, false, err
 	}
+	c.shared.loads.wrote(key)
 	deleted, err := cachecore.CompareAndDelete(c.ctx, c.store, key, v)
 	if err != nil || !deleted {
 		return nil, false, err

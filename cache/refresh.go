@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -21,7 +22,9 @@ import (
 // caller's context. fn cannot be interrupted, so a loader that never
 // returns holds its slot forever; give loaders their own timeouts.
 // Background failures leave the current value in place and are reported to
-// the observer as "refresh_background".
+// the observer as "refresh_background". Loads skip storing after a
+// concurrent write and treat undecodable entries as misses, as in
+// RememberBytes.
 func (c *Cache) RefreshAheadBytes(key string, ttl, refreshAhead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
 	start := c.begin()
 	v, hit, err := c.refreshAhead(key, c.ttl(ttl), refreshAhead, fn)
@@ -44,7 +47,8 @@ func RefreshAheadValueWithCodec[T any](ctx context.Context, cache *Cache, key st
 }
 
 func (c *Cache) refreshAhead(key string, ttl, ahead time.Duration, fn func() ([]byte, error)) ([]byte, bool, error) {
-	v, found, err := c.store.Get(c.ctx, key)
+	t := c.shared.loads.ticket(key)
+	v, found, err := c.readForLoad(c.ctx, key)
 	if err != nil {
 		return nil, false, err
 	}
@@ -56,21 +60,30 @@ func (c *Cache) refreshAhead(key string, ttl, ahead time.Duration, fn func() ([]
 		}
 		return v, true, nil
 	}
-	r, err := c.share("refresh:"+key, func(ctx context.Context) (any, error) {
-		return c.loadFresh(ctx, key, ttl, ahead, fn)
+	r := c.share(flightRefresh, key, t, func(ctx context.Context, t ticket) loadResult {
+		v, err := c.loadFresh(ctx, t, key, ttl, ahead, fn)
+		return loadResult{value: v, err: err}
 	})
-	b, _ := r.([]byte)
-	return b, false, err
+	return r.value, false, r.err
 }
 
 // loadFresh loads and stores the value, then marks it fresh until it
 // enters its refresh window.
-func (c *Cache) loadFresh(ctx context.Context, key string, ttl, ahead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
-	v, err := c.loadAndStore(ctx, key, ttl, fn)
-	if err != nil || ahead <= 0 || ahead >= ttl {
-		return v, err
+func (c *Cache) loadFresh(ctx context.Context, t ticket, key string, ttl, ahead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
+	v, err := callLoader(fn)
+	if err != nil {
+		return nil, err
 	}
-	return v, c.store.Set(ctx, freshKey(key), nil, ttl-ahead)
+	err = t.commit(func() error {
+		if err := c.store.Set(ctx, key, v, ttl); err != nil || ahead <= 0 || ahead >= ttl {
+			return err
+		}
+		return c.store.Set(ctx, freshKey(key), nil, ttl-ahead)
+	})
+	if err != nil {
+		return v, fmt.Errorf("cache: storing loaded value for %q: %w", key, err)
+	}
+	return v, nil
 }
 
 func (c *Cache) refreshInBackground(key string, ttl, ahead time.Duration, fn func() ([]byte, error)) {
@@ -84,7 +97,7 @@ func (c *Cache) refreshInBackground(key string, ttl, ahead time.Duration, fn fun
 	s.refreshes.Add(1)
 	s.mu.Unlock()
 
-	bg := c.WithContext(context.WithoutCancel(c.ctx))
+	bg := c.WithContext(context.WithoutCancel(c.ctx)).detached()
 	go func() {
 		defer func() {
 			s.mu.Lock()
@@ -95,9 +108,11 @@ func (c *Cache) refreshInBackground(key string, ttl, ahead time.Duration, fn fun
 		start := bg.begin()
 		// Sharing the flight with synchronous misses means a miss that
 		// arrives during the refresh waits for it instead of loading again.
-		_, err := bg.share("refresh:"+key, func(ctx context.Context) (any, error) {
-			return bg.loadFresh(ctx, key, ttl, ahead, fn)
+		t := bg.shared.loads.ticket(key)
+		r := bg.share(flightRefresh, key, t, func(ctx context.Context, t ticket) loadResult {
+			v, err := bg.loadFresh(ctx, t, key, ttl, ahead, fn)
+			return loadResult{value: v, err: err}
 		})
-		bg.observe("refresh_background", key, start, false, err)
+		bg.observe("refresh_background", key, start, false, r.err)
 	}()
 }

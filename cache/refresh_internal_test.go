@@ -130,3 +130,40 @@ func TestRefreshAheadTyped(t *testing.T) {
 		t.Fatalf("fresh hit = %v, %v; want the cached value", s, err)
 	}
 }
+
+// TestPanickingObserverDoesNotKillBackgroundRefresh checks that an
+// observer panicking on the goroutine of a background refresh neither
+// ends the process nor keeps the refresh from completing and releasing
+// its slot.
+func TestPanickingObserverDoesNotKillBackgroundRefresh(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var reported atomic.Int32
+	c := NewCache(NewMemoryStore(ctx)).WithObserver(ObserverFunc(func(_ context.Context, e CacheOpEvent) {
+		if e.Operation == "refresh_background" {
+			reported.Add(1)
+			panic("bad observer")
+		}
+	}))
+	const ttl = time.Minute
+	if _, err := c.RefreshAheadBytes("k", ttl, ttl, func() ([]byte, error) { return []byte("v1"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	// refreshAhead >= ttl: this hit starts a background refresh.
+	if _, err := c.RefreshAheadBytes("k", ttl, ttl, func() ([]byte, error) { return []byte("v2"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	c.shared.refreshes.Wait()
+	if reported.Load() != 1 {
+		t.Fatalf("observer saw %d background refreshes, want 1", reported.Load())
+	}
+	if v, _, _ := c.GetBytes("k"); string(v) != "v2" {
+		t.Fatalf("after the refresh the value is %q, want v2", v)
+	}
+	c.shared.mu.Lock()
+	left := len(c.shared.refreshing)
+	c.shared.mu.Unlock()
+	if left != 0 {
+		t.Fatalf("%d refreshes still registered", left)
+	}
+}

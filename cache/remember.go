@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,11 +11,20 @@ import (
 // for ttl and returns it.
 //
 // Concurrent callers missing the same key through this Cache (or handles
-// derived from it) share one call of fn. A caller whose context ends stops
-// waiting, but the shared load continues for the others. Errors from fn are
+// derived from it) share one call of fn, which runs on the goroutine of
+// the caller that started it. The other callers stop waiting when their
+// own context ends, and the shared load continues. Errors from fn are
 // returned and not cached. If fn succeeds but storing fails, RememberBytes
 // returns the value together with the store error, so a caller may still
 // serve it.
+//
+// A load that started before a write of key through this Cache (Set,
+// Delete, Flush and the like) returns its value but does not store it,
+// since it may have read the source before the write; a caller arriving
+// after such a write does not share that load. An entry the store cannot
+// decode (ErrDecryptFailed, ErrCorruptCompression, ErrUnsupportedCodec) is
+// a miss that the load overwrites; it is reported to the observer as an
+// "undecodable" event carrying the error.
 func (c *Cache) RememberBytes(key string, ttl time.Duration, fn func() ([]byte, error)) ([]byte, error) {
 	start := c.begin()
 	v, hit, err := c.rememberBytes(key, ttl, fn)
@@ -25,20 +33,23 @@ func (c *Cache) RememberBytes(key string, ttl time.Duration, fn func() ([]byte, 
 }
 
 func (c *Cache) rememberBytes(key string, ttl time.Duration, fn func() ([]byte, error)) ([]byte, bool, error) {
-	v, found, err := c.store.Get(c.ctx, key)
+	t := c.shared.loads.ticket(key)
+	v, found, err := c.readForLoad(c.ctx, key)
 	if err != nil || found {
 		return v, found, err
 	}
-	r, err := c.share("remember:"+key, func(ctx context.Context) (any, error) {
-		// A load that finished just before this one started has filled
-		// the key; reading again keeps fn to one call per expiry.
-		if v, found, err := c.store.Get(ctx, key); err != nil || found {
-			return v, err
+	r := c.share(flightRemember, key, t, func(ctx context.Context, t ticket) loadResult {
+		// A load that stored key after this caller's read keeps fn to one
+		// call per expiry; reading again is needed only if one may have.
+		if t.filledSince() {
+			if v, found, err := c.readForLoad(ctx, key); err != nil || found {
+				return loadResult{value: v, err: err}
+			}
 		}
-		return c.loadAndStore(ctx, key, c.ttl(ttl), fn)
+		v, err := c.loadAndStore(ctx, t, key, c.ttl(ttl), fn)
+		return loadResult{value: v, err: err}
 	})
-	b, _ := r.([]byte)
-	return b, false, err
+	return r.value, false, r.err
 }
 
 // RememberStaleBytes returns a fresh value when available, otherwise
@@ -47,8 +58,10 @@ func (c *Cache) rememberBytes(key string, ttl time.Duration, fn func() ([]byte, 
 // was used.
 //
 // Every successful load is stored twice: under key for ttl, and as a stale
-// copy for staleTTL, which should therefore be longer than ttl. Loads are
-// shared between concurrent callers as in RememberBytes. When fn fails and
+// copy for staleTTL, which should therefore be longer than ttl; a
+// staleTTL <= 0 gives the stale copy ttl as well. Loads are shared between
+// concurrent callers, skip storing after a concurrent write and treat
+// undecodable entries as misses, as in RememberBytes. When fn fails and
 // there is no stale copy, fn's error is returned.
 func (c *Cache) RememberStaleBytes(key string, ttl, staleTTL time.Duration, fn func() ([]byte, error)) ([]byte, bool, error) {
 	start := c.begin()
@@ -57,40 +70,41 @@ func (c *Cache) RememberStaleBytes(key string, ttl, staleTTL time.Duration, fn f
 	return v, stale, err
 }
 
-// staleResult is the shared outcome of a stale-aware load.
-type staleResult struct {
-	value []byte
-	stale bool
-}
-
 func (c *Cache) rememberStale(key string, ttl, staleTTL time.Duration, fn func() ([]byte, error)) (value []byte, stale, hit bool, err error) {
-	v, found, err := c.store.Get(c.ctx, key)
+	t := c.shared.loads.ticket(key)
+	v, found, err := c.readForLoad(c.ctx, key)
 	if err != nil || found {
 		return v, false, found, err
 	}
-	r, err := c.share("stale:"+key, func(ctx context.Context) (any, error) {
-		if v, found, err := c.store.Get(ctx, key); err != nil || found {
-			return staleResult{value: v}, err
+	if staleTTL <= 0 {
+		staleTTL = ttl
+	}
+	r := c.share(flightStale, key, t, func(ctx context.Context, t ticket) loadResult {
+		if t.filledSince() {
+			if v, found, err := c.readForLoad(ctx, key); err != nil || found {
+				return loadResult{value: v, err: err}
+			}
 		}
 		v, loadErr := callLoader(fn)
 		if loadErr == nil {
-			err := errors.Join(
-				c.store.Set(ctx, key, v, c.ttl(ttl)),
-				c.store.Set(ctx, staleKey(key), v, c.ttl(staleTTL)),
-			)
+			err := t.commit(func() error {
+				return errors.Join(
+					c.store.Set(ctx, key, v, c.ttl(ttl)),
+					c.store.Set(ctx, staleKey(key), v, c.ttl(staleTTL)),
+				)
+			})
 			if err != nil {
 				err = fmt.Errorf("cache: storing loaded value for %q: %w", key, err)
 			}
-			return staleResult{value: v}, err
+			return loadResult{value: v, err: err}
 		}
-		sv, found, err := c.store.Get(ctx, staleKey(key))
+		sv, found, err := c.readEntryForLoad(ctx, staleKey(key), key)
 		if err != nil || !found {
-			return staleResult{}, errors.Join(loadErr, err)
+			return loadResult{err: errors.Join(loadErr, err)}
 		}
-		return staleResult{value: sv, stale: true}, nil
+		return loadResult{value: sv, stale: true}
 	})
-	res, _ := r.(staleResult)
-	return res.value, res.stale, false, err
+	return r.value, r.stale, false, r.err
 }
 
 // Remember is the ergonomic, typed remember helper using the default codec
@@ -112,46 +126,56 @@ func RememberStale[T any](cache *Cache, key string, ttl, staleTTL time.Duration,
 	return v, stale, err
 }
 
-// loadAndStore calls fn and stores its result under key.
-func (c *Cache) loadAndStore(ctx context.Context, key string, ttl time.Duration, fn func() ([]byte, error)) ([]byte, error) {
+// loadAndStore calls fn and stores its result under key unless a write
+// came since t was taken.
+func (c *Cache) loadAndStore(ctx context.Context, t ticket, key string, ttl time.Duration, fn func() ([]byte, error)) ([]byte, error) {
 	v, err := callLoader(fn)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.store.Set(ctx, key, v, ttl); err != nil {
+	if err := t.commit(func() error { return c.store.Set(ctx, key, v, ttl) }); err != nil {
 		return v, fmt.Errorf("cache: storing loaded value for %q: %w", key, err)
 	}
 	return v, nil
 }
 
-// share runs load once for all concurrent callers with the same flight key.
-// The load runs detached from the first caller's cancellation so that its
-// leaving does not fail everyone else; each caller stops waiting when its
-// own context ends. Shared results are cloned per caller, because callers
-// own the slices they receive.
-func (c *Cache) share(flight string, load func(ctx context.Context) (any, error)) (any, error) {
-	ctx := context.WithoutCancel(c.ctx)
-	ch := c.shared.loads.DoChan(flight, func() (any, error) { return load(ctx) })
-	select {
-	case r := <-ch:
-		if !r.Shared {
-			return r.Val, r.Err
-		}
-		switch v := r.Val.(type) {
-		case []byte:
-			return bytes.Clone(v), r.Err
-		case staleResult:
-			v.value = bytes.Clone(v.value)
-			return v, r.Err
-		}
-		return r.Val, r.Err
-	case <-c.ctx.Done():
-		return nil, c.ctx.Err()
-	}
+// readForLoad reads key for a remember-style operation. An entry the store
+// cannot decode would otherwise fail every such call until it expires;
+// here it is a miss, reported to the observer, so that the load that
+// follows overwrites it.
+func (c *Cache) readForLoad(ctx context.Context, key string) ([]byte, bool, error) {
+	return c.readEntryForLoad(ctx, key, key)
 }
 
-// callLoader turns a panic in fn into ErrLoaderPanicked. Shared loads run on
-// their own goroutine, where a panic could not be recovered by any caller.
+// readEntryForLoad is readForLoad of the store entry storeKey, which
+// belongs to the caller's key.
+func (c *Cache) readEntryForLoad(ctx context.Context, storeKey, key string) ([]byte, bool, error) {
+	start := c.begin()
+	v, found, err := c.store.Get(ctx, storeKey)
+	if err != nil && c.undecodable(ctx, err) {
+		c.observe("undecodable", key, start, false, err)
+		return nil, false, nil
+	}
+	return v, found, err
+}
+
+// undecodable reports whether err says that one stored entry cannot be
+// decoded, as opposed to the store failing. A store configured with an
+// unknown codec fails every call with ErrUnsupportedCodec, Ready included,
+// which tells the two uses of that error apart.
+func (c *Cache) undecodable(ctx context.Context, err error) bool {
+	switch {
+	case errors.Is(err, ErrDecryptFailed), errors.Is(err, ErrCorruptCompression):
+		return true
+	case errors.Is(err, ErrUnsupportedCodec):
+		return c.store.Ready(ctx) == nil
+	}
+	return false
+}
+
+// callLoader turns a panic in fn into ErrLoaderPanicked, so that a bad
+// loader fails the callers sharing its load instead of crashing the one
+// running it, or the process when that is a background refresh.
 func callLoader(fn func() ([]byte, error)) (v []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -60,7 +60,12 @@ func NewMemoStoreWithConfig(store cachecore.Store, cfg MemoConfig) cachecore.Sto
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultMemoMaxAge
 	}
-	return &memoStore{base: store, cfg: cfg, items: make(map[string]*list.Element)}
+	return &memoStore{
+		base:    store,
+		cfg:     cfg,
+		items:   make(map[string]*list.Element),
+		reading: make(map[string]pendingRead),
+	}
 }
 
 type memoStore struct {
@@ -71,10 +76,21 @@ type memoStore struct {
 	lru   list.List // of *memoItem, most recent at the front
 	items map[string]*list.Element
 	bytes int
-	// gen counts invalidations. A read records it before asking the backing
-	// store and memoizes only if no write happened meanwhile, so a slow read
-	// cannot memoize a value that a concurrent write already replaced.
-	gen uint64
+	// reading tracks the keys whose reads are waiting on the backing
+	// store, and invalidations of each since its oldest such read began.
+	// A read memoizes only if neither its key nor the whole memo (epoch,
+	// bumped by Flush) was invalidated meanwhile, so a slow read cannot
+	// memoize a value that a concurrent write already replaced, while
+	// writes to other keys leave it alone.
+	reading map[string]pendingRead
+	epoch   uint64
+}
+
+// pendingRead counts the reads of one key in flight and the writes to it
+// since the first of them started.
+type pendingRead struct {
+	readers int
+	writes  uint64
 }
 
 type memoItem struct {
@@ -102,22 +118,31 @@ func (m *memoStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
 		}
 		m.removeLocked(el)
 	}
-	gen := m.gen
+	p := m.reading[key]
+	p.readers++
+	m.reading[key] = p
+	writes, epoch := p.writes, m.epoch
 	m.mu.Unlock()
 
 	value, expiresAt, found, err := m.load(ctx, key)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p = m.reading[key]
+	if p.readers--; p.readers == 0 {
+		delete(m.reading, key)
+	} else {
+		m.reading[key] = p
+	}
 	if err != nil || !found {
 		return nil, false, err
 	}
-	limit := time.Now().Add(m.cfg.MaxAge)
-	if expiresAt.IsZero() || expiresAt.After(limit) {
-		expiresAt = limit
-	}
-	m.mu.Lock()
-	if m.gen == gen {
+	if p.writes == writes && m.epoch == epoch {
+		limit := time.Now().Add(m.cfg.MaxAge)
+		if expiresAt.IsZero() || expiresAt.After(limit) {
+			expiresAt = limit
+		}
 		m.storeLocked(key, bytes.Clone(value), expiresAt)
 	}
-	m.mu.Unlock()
 	return value, true, nil
 }
 
@@ -153,14 +178,18 @@ func (m *memoStore) removeLocked(el *list.Element) {
 func (m *memoStore) invalidate(keys ...string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.gen++
 	if len(keys) == 0 {
+		m.epoch++
 		m.lru.Init()
 		clear(m.items)
 		m.bytes = 0
 		return
 	}
 	for _, k := range keys {
+		if p, ok := m.reading[k]; ok {
+			p.writes++
+			m.reading[k] = p
+		}
 		if el, ok := m.items[k]; ok {
 			m.removeLocked(el)
 		}

@@ -142,3 +142,54 @@ func TestMemoIsBounded(t *testing.T) {
 		t.Fatalf("big value read from backing %d times, want every time", n)
 	}
 }
+
+// writeDuringGetStore writes through the memo store while each of its Gets
+// is on its way back, as a concurrent writer would during a backend round
+// trip.
+type writeDuringGetStore struct {
+	countingStore
+	memo     cachecore.Store
+	writeKey string
+}
+
+func (s *writeDuringGetStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, found, err := s.countingStore.Get(ctx, key)
+	if werr := s.memo.Set(ctx, s.writeKey, []byte("x"), time.Minute); werr != nil {
+		return nil, false, werr
+	}
+	return v, found, err
+}
+
+// TestMemoKeepsMemoizingUnderUnrelatedWrites checks that writes to other
+// keys during a read's backend round trip do not stop the read from being
+// memoized, so repeat reads of an unchanged key stay in memory.
+func TestMemoKeepsMemoizingUnderUnrelatedWrites(t *testing.T) {
+	ctx := context.Background()
+	base := &writeDuringGetStore{countingStore: countingStore{Store: cache.NewMemoryStore(ctx)}, writeKey: "other"}
+	base.memo = cache.NewMemoStore(base)
+	must(t, base.countingStore.Set(ctx, "k", []byte("v"), time.Minute))
+	for range 200 {
+		if v, _, err := base.memo.Get(ctx, "k"); err != nil || string(v) != "v" {
+			t.Fatalf("Get = %q, %v", v, err)
+		}
+	}
+	if n := base.gets.Load(); n != 1 {
+		t.Fatalf("200 reads of an unchanged key reached the backing store %d times, want 1", n)
+	}
+}
+
+// TestMemoDoesNotMemoizeReadRacingWriteOfItsKey checks that a write to the
+// key being read during the round trip still stops memoizing, since the
+// value read may predate it.
+func TestMemoDoesNotMemoizeReadRacingWriteOfItsKey(t *testing.T) {
+	ctx := context.Background()
+	base := &writeDuringGetStore{countingStore: countingStore{Store: cache.NewMemoryStore(ctx)}, writeKey: "k"}
+	base.memo = cache.NewMemoStore(base)
+	must(t, base.countingStore.Set(ctx, "k", []byte("v"), time.Minute))
+	for range 3 {
+		_, _, _ = base.memo.Get(ctx, "k")
+	}
+	if n := base.gets.Load(); n != 3 {
+		t.Fatalf("reads racing writes of their key reached the backing store %d times, want every time", n)
+	}
+}

@@ -7,8 +7,14 @@ import (
 
 // SetBytes writes raw bytes to key. A ttl <= 0 uses the default TTL (see
 // NewCache). The Cache does not retain value.
+//
+// Writes through a Cache (SetBytes, BatchSetBytes, Add, Delete, DeleteMany,
+// Flush, PullBytes and the typed helpers built on them) stop remember-style
+// loads of the same key that are in flight on this Cache or its derived
+// handles from storing their result; see RememberBytes.
 func (c *Cache) SetBytes(key string, value []byte, ttl time.Duration) error {
 	start := c.begin()
+	c.shared.loads.wrote(key)
 	err := c.store.Set(c.ctx, key, value, c.ttl(ttl))
 	c.observe("set", key, start, false, err)
 	return err
@@ -26,6 +32,7 @@ func (c *Cache) BatchSetBytes(values map[string][]byte, ttl time.Duration) error
 	start := c.begin()
 	var err error
 	for k, v := range values {
+		c.shared.loads.wrote(k)
 		if serr := c.store.Set(c.ctx, k, v, c.ttl(ttl)); serr != nil {
 			err = fmt.Errorf("cache: set %q: %w", k, serr)
 			break
@@ -39,6 +46,7 @@ func (c *Cache) BatchSetBytes(values map[string][]byte, ttl time.Duration) error
 // whether it did.
 func (c *Cache) Add(key string, value []byte, ttl time.Duration) (bool, error) {
 	start := c.begin()
+	c.shared.loads.wrote(key)
 	created, err := c.store.Add(c.ctx, key, value, c.ttl(ttl))
 	c.observe("add", key, start, created, err)
 	return created, err
@@ -47,6 +55,7 @@ func (c *Cache) Add(key string, value []byte, ttl time.Duration) (bool, error) {
 // Delete removes a single key; a missing key is not an error.
 func (c *Cache) Delete(key string) error {
 	start := c.begin()
+	c.shared.loads.wrote(key)
 	err := c.store.Delete(c.ctx, key)
 	c.observe("delete", key, start, false, err)
 	return err
@@ -55,6 +64,9 @@ func (c *Cache) Delete(key string) error {
 // DeleteMany removes multiple keys; missing keys are ignored.
 func (c *Cache) DeleteMany(keys ...string) error {
 	start := c.begin()
+	for _, k := range keys {
+		c.shared.loads.wrote(k)
+	}
 	err := c.store.DeleteMany(c.ctx, keys...)
 	c.observe("delete_many", "", start, false, err)
 	return err
@@ -63,6 +75,7 @@ func (c *Cache) DeleteMany(keys ...string) error {
 // Flush clears all keys for this store scope (its prefix, when it has one).
 func (c *Cache) Flush() error {
 	start := c.begin()
+	c.shared.loads.wroteAll()
 	err := c.store.Flush(c.ctx)
 	c.observe("flush", "", start, false, err)
 	return err
