@@ -12,7 +12,6 @@ require (
 	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
 	github.com/klauspost/compress v1.18.0 // indirect
 	github.com/seed3c1b93bc/groupcache v0.1.0 // indirect
-	golang.org/x/sync v0.13.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
