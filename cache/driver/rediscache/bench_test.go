@@ -1,0 +1,68 @@
+package rediscache
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache"
+)
+
+// The benchmarks compare the same call through the facade and on the raw
+// go-redis client against the same server, so the difference is what the
+// facade and store add.
+
+func BenchmarkGet(b *testing.B) {
+	client := testClient(b, serverAddr(b))
+	ns := namespace(b)
+	c := cache.NewCache(newTestStore(b, client, ns))
+	ctx := context.Background()
+	value := make([]byte, 128)
+	if err := c.SetBytes(ns+":k", value, time.Minute); err != nil {
+		b.Fatal(err)
+	}
+	raw := storedKey(ns, ns+":k")
+	b.Cleanup(func() { newStore(client).FlushPrefix(ctx, ns) })
+	b.Run("facade", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok, err := c.GetBytes(ns + ":k"); err != nil || !ok {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("client", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := client.Get(ctx, raw).Bytes(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkSet(b *testing.B) {
+	client := testClient(b, serverAddr(b))
+	ns := namespace(b)
+	c := cache.NewCache(newTestStore(b, client, ns))
+	ctx := context.Background()
+	value := make([]byte, 128)
+	raw := storedKey(ns, ns+":k")
+	b.Cleanup(func() { newStore(client).FlushPrefix(ctx, ns) })
+	b.Run("facade", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := c.SetBytes(ns+":k", value, time.Minute); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("client", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := client.Set(ctx, raw, value, time.Minute).Err(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,83 @@
+package rediscache
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// Defaults New applies to a zero BaseConfig, those of goforj/cache's
+// Redis driver, so that a process using either reads the other's entries.
+const (
+	// DefaultPrefix namespaces the keys of a Config without a Prefix:
+	// logical key k is stored as "app:k".
+	DefaultPrefix = "app"
+	// DefaultTTL is the lifetime of entries written without one.
+	DefaultTTL = 5 * time.Minute
+)
+
+// ErrNoClient is returned by every operation of a store configured with
+// neither Addr nor Client.
+var ErrNoClient = errors.New("rediscache: no Redis client: set Config.Addr or Config.Client")
+
+// Client is the part of go-redis's API the store uses. *redis.Client,
+// *redis.Ring, *redis.ClusterClient and redis.UniversalClient satisfy it.
+// With a cluster client, Flush and listing reach only the node SCAN is
+// sent to, so use a single server or a Ring for those.
+//
+// A client the caller builds keeps its own timeouts: set
+// ContextTimeoutEnabled in its options so that operations end at their
+// context's deadline rather than at ReadTimeout.
+type Client interface {
+	redis.Scripter
+	Ping(ctx context.Context) *redis.StatusCmd
+	Get(ctx context.Context, key string) *redis.StringCmd
+	Set(ctx context.Context, key string, value any, expiration time.Duration) *redis.StatusCmd
+	SetNX(ctx context.Context, key string, value any, expiration time.Duration) *redis.BoolCmd
+	Del(ctx context.Context, keys ...string) *redis.IntCmd
+	Scan(ctx context.Context, cursor uint64, match string, count int64) *redis.ScanCmd
+	Pipelined(ctx context.Context, fn func(redis.Pipeliner) error) ([]redis.Cmder, error)
+	TxPipelined(ctx context.Context, fn func(redis.Pipeliner) error) ([]redis.Cmder, error)
+}
+
+// Config configures New. The zero value of each field works except that
+// one of Addr and Client is required.
+type Config struct {
+	// BaseConfig shapes keys and values; see cachecore.WrapStore. An empty
+	// Prefix means DefaultPrefix and a zero DefaultTTL means DefaultTTL,
+	// as in goforj/cache. A Prefix must not contain ":".
+	cachecore.BaseConfig
+
+	// Addr is the server's host:port, used when Client is nil.
+	Addr string
+	// Username and Password authenticate with ACLs or requirepass.
+	Username string
+	Password string
+	// DB selects the logical database.
+	DB int
+	// TLSConfig, when set, makes the connection use TLS.
+	TLSConfig *tls.Config
+
+	// Client, when set, is used instead of a client built from the fields
+	// above, which are then ignored; the store does not close it.
+	Client Client
+}
+
+// newClient builds the client for cfg.Addr. ContextTimeoutEnabled makes
+// every command end at its context's deadline, which is what lets callers
+// bound an operation against a hung server.
+func newClient(cfg Config) *redis.Client {
+	return redis.NewClient(&redis.Options{
+		Addr:                  cfg.Addr,
+		Username:              cfg.Username,
+		Password:              cfg.Password,
+		DB:                    cfg.DB,
+		TLSConfig:             cfg.TLSConfig,
+		ContextTimeoutEnabled: true,
+	})
+}

@@ -1,0 +1,27 @@
+// Package rediscache is a cachecore.Store on a Redis server, for the
+// cache facade: build one with New and pass it to cache.NewCache.
+//
+// Its Config and New have the shape of goforj/cache's Redis driver, and
+// it stores the same bytes under the same keys (Prefix + ":" + key, with
+// Prefix "app" and a 5 minute DefaultTTL when unset), so processes using
+// either can share a server.
+//
+// Everything that must hold across processes holds on the server:
+//
+//   - Add is SET NX with the expiry, so one caller wins;
+//   - Increment and Decrement are one MULTI/EXEC of SET key 0 NX PX ttl
+//     and INCRBY: a new counter gets the ttl, an existing one keeps its
+//     expiry, every increment counts, and a non-number or int64 overflow
+//     is refused by the server without changing the value;
+//   - releasing a lock is a Lua script that deletes the key only while it
+//     holds the releasing owner's token;
+//   - expiry is the server's (PX, in milliseconds);
+//   - Flush deletes the keys under the Prefix, found with SCAN MATCH, and
+//     nothing else: never FLUSHDB or FLUSHALL.
+//
+// The store implements cachecore.Inspector by SCAN, with sizes (STRLEN)
+// and expiries (PTTL). Operations end at their context's deadline: the
+// client New builds enables go-redis's ContextTimeoutEnabled, and one
+// passed in Config.Client should too. After the server restarts, the same
+// store works again once it answers.
+package rediscache

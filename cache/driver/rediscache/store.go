@@ -1,0 +1,205 @@
+package rediscache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// store is the unshaped backend: it stores keys and values exactly as it
+// is given them. New wraps it with cachecore.WrapStore, which adds the
+// prefix, default TTL, size limit, compression and encryption.
+//
+// Every operation that must be atomic across processes is one Redis
+// command, one MULTI/EXEC transaction or one Lua script, so that two
+// processes sharing the server never interleave inside it.
+type store struct {
+	client Client
+}
+
+func newStore(client Client) *store { return &store{client: client} }
+
+// fail describes err of op and, when the context ended, wraps its error
+// too, so that callers can test for context.DeadlineExceeded whichever of
+// the client's own errors surfaced.
+func fail(ctx context.Context, op string, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("rediscache: %s: %w: %w", op, cerr, err)
+	}
+	return fmt.Errorf("rediscache: %s: %w", op, err)
+}
+
+// expiration converts a ttl to what go-redis sends: 0 for no expiry, else
+// at least one millisecond, rounded up to whole milliseconds so an entry
+// never outlives its ttl by less than asked nor expires before it.
+func expiration(ttl time.Duration) time.Duration {
+	if ttl <= 0 {
+		return 0
+	}
+	if ttl > maxTTL {
+		return maxTTL
+	}
+	return (ttl + time.Millisecond - 1).Truncate(time.Millisecond)
+}
+
+// maxTTL caps lifetimes ("forever") at a value Redis accepts as a PX
+// argument added to the current time; 100 years is forever for a cache.
+const maxTTL = 100 * 365 * 24 * time.Hour
+
+func (s *store) Driver() cachecore.Driver { return cachecore.DriverRedis }
+
+func (s *store) Ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.client.Ping(ctx).Err(); err != nil {
+		return fail(ctx, "ping", err)
+	}
+	return nil
+}
+
+func (s *store) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	v, err := s.client.Get(ctx, key).Bytes()
+	if err == redis.Nil {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fail(ctx, "get", err)
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	return v, true, nil
+}
+
+func (s *store) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.client.Set(ctx, key, value, expiration(ttl)).Err(); err != nil {
+		return fail(ctx, "set", err)
+	}
+	return nil
+}
+
+func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	created, err := s.client.SetNX(ctx, key, value, expiration(ttl)).Result()
+	if err != nil {
+		return false, fail(ctx, "add", err)
+	}
+	return created, nil
+}
+
+// Increment is one MULTI/EXEC: SET key 0 NX PX ttl creates a missing
+// counter with its expiry, and INCRBY adds delta, so a counter keeps the
+// expiry it was created with and concurrent increments from any number of
+// processes all count. Redis refuses non-numeric values and overflow
+// itself, leaving the value unchanged.
+func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var incr *redis.IntCmd
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if exp := expiration(ttl); exp > 0 {
+			p.SetNX(ctx, key, "0", exp)
+		}
+		incr = p.IncrBy(ctx, key, delta)
+		return nil
+	})
+	if err != nil {
+		return 0, counterError(ctx, key, err)
+	}
+	return incr.Val(), nil
+}
+
+// counterError maps Redis's replies for a bad counter to the errors of
+// the Store contract.
+func counterError(ctx context.Context, key string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "overflow"):
+		return fmt.Errorf("%w: %q: %v", cachecore.ErrCounterOverflow, key, err)
+	case strings.Contains(msg, "not an integer"):
+		return fmt.Errorf("%w: %q: %v", cachecore.ErrNotNumeric, key, err)
+	}
+	return fail(ctx, "increment", err)
+}
+
+func (s *store) Decrement(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	neg, err := cachecore.NegateDelta(delta)
+	if err != nil {
+		return 0, err
+	}
+	return s.Increment(ctx, key, neg, ttl)
+}
+
+func (s *store) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.client.Del(ctx, key).Err(); err != nil {
+		return fail(ctx, "delete", err)
+	}
+	return nil
+}
+
+// DeleteMany sends one DEL per key in a pipeline rather than one DEL of
+// all keys, because a Redis Cluster refuses a DEL whose keys live in
+// different slots; the pipeline is still one round trip per node.
+func (s *store) DeleteMany(ctx context.Context, keys ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, k := range keys {
+			p.Del(ctx, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(ctx, "delete", err)
+	}
+	return nil
+}
+
+// Flush of the unprefixed store removes every key of the database, one
+// SCAN batch at a time; it never sends FLUSHDB or FLUSHALL. New always
+// configures a prefix, so through New it is FlushPrefix of that prefix.
+func (s *store) Flush(ctx context.Context) error { return s.FlushPrefix(ctx, "") }
+
+// compareAndDelete deletes KEYS[1] only while it holds ARGV[1]; Redis runs
+// a script without interleaving other commands, which is what makes a lock
+// release by a holder whose lease ran out harmless to the next holder.
+var compareAndDelete = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	return redis.call("DEL", KEYS[1])
+end
+return 0
+`)
+
+func (s *store) CompareAndDelete(ctx context.Context, key string, expected []byte) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	n, err := compareAndDelete.Run(ctx, s.client, []string{key}, expected).Int64()
+	if err != nil {
+		return false, fail(ctx, "compare and delete", err)
+	}
+	return n == 1, nil
+}
