@@ -281,7 +281,9 @@ func callerGaveUp(ctx context.Context) error {
 }
 
 // loadLocally runs the Getter for key, once for all concurrent callers in
-// this process, and caches the value in the main cache.
+// this process, and caches the value in the main cache. Shortly after a
+// ring change that made this process the key's owner, it first asks the
+// key's previous owner for its copy (handover.go).
 func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup bool) (ByteView, int64, error) {
 	v, expire, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
 		if v, expire, ok := g.lookupCache(key, h); ok {
@@ -292,6 +294,11 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedu
 			g.Stats.LoadsDeduped.Add(1)
 		}
 		writes := g.writeCount(h).Load()
+		if v, expire, ok := g.handedOver(ctx, key, h); ok {
+			g.Stats.PeerLoads.Add(1)
+			g.populateCache(key, h, v, expire, g.mainCache, writes)
+			return v, expire, nil
+		}
 		v, expire, err := g.getLocally(ctx, key, sink)
 		if err != nil {
 			if !errors.Is(err, ErrNotFound) {
