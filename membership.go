@@ -40,6 +40,11 @@ const (
 	// DefaultHandoverTimeout bounds each request of a warm handover when
 	// DiscoverOptions.HandoverTimeout is zero.
 	DefaultHandoverTimeout = time.Second
+
+	// DefaultDrainQuiet is how long a leaving pool waits without peer
+	// requests before Shutdown returns, when DiscoverOptions.DrainQuiet
+	// is zero, or when the pool runs no Discover.
+	DefaultDrainQuiet = 2 * time.Second
 )
 
 // ErrSourceStopped is returned, wrapped, by Discover when its source's
@@ -71,6 +76,13 @@ type DiscoverOptions struct {
 	// is slow or gone costs a miss at most this much once, and is not
 	// asked again within the window. Zero means DefaultHandoverTimeout.
 	HandoverTimeout time.Duration
+
+	// DrainQuiet is how long a pool that Shutdown takes out of the
+	// cluster must have answered no peer request, the new owners'
+	// handovers included, before it takes itself as drained. Keys no one
+	// asks for within it are loaded again by their new owners. Zero
+	// means DefaultDrainQuiet.
+	DrainQuiet time.Duration
 }
 
 func (o *DiscoverOptions) settle() time.Duration {
@@ -127,6 +139,7 @@ type membership struct {
 type discoverRun struct {
 	src    PeerSource
 	settle time.Duration
+	quiet  time.Duration
 }
 
 // MembershipStats returns the counts of what Discover did, summed over
@@ -173,7 +186,10 @@ func (p *HTTPPool) DiscoverOpts(ctx context.Context, src PeerSource, o *Discover
 	if o == nil {
 		o = &DiscoverOptions{}
 	}
-	run := &discoverRun{src: src, settle: o.settle()}
+	run := &discoverRun{src: src, settle: o.settle(), quiet: o.DrainQuiet}
+	if run.quiet <= 0 {
+		run.quiet = DefaultDrainQuiet
+	}
 	closed := p.members.register(run)
 	defer p.members.unregister(run)
 

@@ -94,10 +94,21 @@ func (g *getterRuns) total() int {
 // listSource of its own and the given options.
 func startDiscoveredPeer(t *testing.T, runs *getterRuns, o *DiscoverOptions) *discoveredPeer {
 	t.Helper()
+	return startDiscoveredPeerOpts(t, runs, o, nil)
+}
+
+// startDiscoveredPeerOpts is startDiscoveredPeer with pool options.
+func startDiscoveredPeerOpts(t *testing.T, runs *getterRuns, o *DiscoverOptions, popts *HTTPPoolOptions) *discoveredPeer {
+	t.Helper()
 	reg := NewRegistry()
 	d := &discoveredPeer{server: httptest.NewUnstartedServer(nil), src: newListSource(), done: make(chan error, 1)}
 	d.url = "http://" + d.server.Listener.Addr().String()
-	d.pool = NewHTTPPoolOpts(d.url, &HTTPPoolOptions{Registry: reg})
+	po := HTTPPoolOptions{}
+	if popts != nil {
+		po = *popts
+	}
+	po.Registry = reg
+	d.pool = NewHTTPPoolOpts(d.url, &po)
 	d.server.Config.Handler = d.pool
 	d.server.Start()
 	d.group = reg.NewGroup("g", 1<<20, GetterFunc(func(ctx context.Context, key string, dest Sink) error {
@@ -430,7 +441,7 @@ func TestHandoverRequestNeverLoads(t *testing.T) {
 // returns nil.
 func TestShutdownLeavesDrainsAndStopsOwning(t *testing.T) {
 	var runs getterRuns
-	o := &DiscoverOptions{Settle: 50 * time.Millisecond}
+	o := &DiscoverOptions{Settle: 50 * time.Millisecond, DrainQuiet: 100 * time.Millisecond}
 	peers := warmCluster(t, &runs, 2, 50, o)
 	p := peers[0]
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -439,7 +450,7 @@ func TestShutdownLeavesDrainsAndStopsOwning(t *testing.T) {
 	if err := p.pool.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	if took := time.Since(start); took < 50*time.Millisecond+drainQuiet {
+	if took := time.Since(start); took < 150*time.Millisecond {
 		t.Fatalf("Shutdown took %v; want at least the settle period and the quiet one", took)
 	}
 	if !p.pool.Leaving() || !p.src.left {

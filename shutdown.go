@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// drainQuiet is how long a leaving pool must have answered no peer request
-// before Shutdown takes it as drained.
-const drainQuiet = time.Second
-
 // Leaving reports whether Shutdown has begun. A readiness check returns
 // failure from then on, so that a load balancer stops sending clients.
 func (p *HTTPPool) Leaving() bool { return p.members.leaving.Load() }
@@ -27,7 +23,8 @@ func (p *HTTPPool) Leaving() bool { return p.members.leaving.Load() }
 //     still send it their requests; then it drops itself from its own
 //     ring, so that its own Gets go to the keys' new owners.
 //  4. It keeps answering peer requests, the new owners' warm handovers
-//     among them, until none has come for a second.
+//     among them, until none has come for the longest
+//     DiscoverOptions.DrainQuiet (DefaultDrainQuiet without Discover).
 //  5. It makes the calls of Discover return nil and closes idle
 //     connections.
 //
@@ -43,10 +40,14 @@ func (p *HTTPPool) Shutdown(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	var sources []PeerSource
-	var settle time.Duration
+	var settle, quiet time.Duration
 	for run := range m.running {
 		sources = append(sources, run.src)
 		settle = max(settle, run.settle)
+		quiet = max(quiet, run.quiet)
+	}
+	if quiet == 0 {
+		quiet = DefaultDrainQuiet
 	}
 	if m.closed == nil {
 		m.closed = make(chan struct{})
@@ -66,7 +67,7 @@ func (p *HTTPPool) Shutdown(ctx context.Context) error {
 			}
 		}
 	}
-	if err := p.drain(ctx, settle); err != nil {
+	if err := p.drain(ctx, settle, quiet); err != nil {
 		errs = append(errs, err)
 	}
 	close(closed) // Discover returns
@@ -78,8 +79,8 @@ func (p *HTTPPool) Shutdown(ctx context.Context) error {
 var ErrPoolShutdown = errors.New("groupcache: pool already shut down")
 
 // drain waits for settle, drops this process from its ring, and waits
-// until no peer request has come for drainQuiet, or until ctx is done.
-func (p *HTTPPool) drain(ctx context.Context, settle time.Duration) error {
+// until no peer request has come for quiet, or until ctx is done.
+func (p *HTTPPool) drain(ctx context.Context, settle, quiet time.Duration) error {
 	if settle > 0 {
 		t := time.NewTimer(settle)
 		select {
@@ -90,7 +91,7 @@ func (p *HTTPPool) drain(ctx context.Context, settle time.Duration) error {
 		}
 	}
 	p.leaveRing()
-	tick := time.NewTicker(drainQuiet / 10)
+	tick := time.NewTicker(quiet / 10)
 	defer tick.Stop()
 	last, quietSince := p.members.served.Load(), time.Now()
 	for {
@@ -100,7 +101,7 @@ func (p *HTTPPool) drain(ctx context.Context, settle time.Duration) error {
 		case now := <-tick.C:
 			if n := p.members.served.Load(); n != last {
 				last, quietSince = n, now
-			} else if now.Sub(quietSince) >= drainQuiet {
+			} else if now.Sub(quietSince) >= quiet {
 				return nil
 			}
 		}
