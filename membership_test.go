@@ -18,10 +18,10 @@ import (
 type listSource struct {
 	lists chan []string
 
-	mu     sync.Mutex
-	left   bool  // Leave was called
-	fatal  error // returned by Watch once sent on fail
-	failCh chan error
+	failCh chan error // an error sent here is returned by Watch
+
+	mu   sync.Mutex
+	left bool // Leave was called
 }
 
 func newListSource() *listSource {
@@ -453,8 +453,11 @@ func TestShutdownLeavesDrainsAndStopsOwning(t *testing.T) {
 	if took := time.Since(start); took < 150*time.Millisecond {
 		t.Fatalf("Shutdown took %v; want at least the settle period and the quiet one", took)
 	}
-	if !p.pool.Leaving() || !p.src.left {
-		t.Fatalf("Leaving %v, source left %v; want both", p.pool.Leaving(), p.src.left)
+	p.src.mu.Lock()
+	left := p.src.left
+	p.src.mu.Unlock()
+	if !p.pool.Leaving() || !left {
+		t.Fatalf("Leaving %v, source left %v; want both", p.pool.Leaving(), left)
 	}
 	for i := range 50 {
 		if _, remote := p.pool.PickPeer(fmt.Sprintf("key-%d", i)); !remote {
