@@ -113,25 +113,31 @@ func (p *HTTPPool) newHandover(old, cur *ring, peers []string, hc handoverConfig
 	return h
 }
 
-// handOver asks key's previous owners, if this process became its owner
-// within the handover window, for their cached copy. ok is false if
-// there is none to ask or none had it; then the caller loads the key.
+// handOver asks others for their cached copy of key before this process
+// loads it: if this process became key's owner within the handover
+// window, key's previous owners; if it does not own key, which happens
+// when a peer whose ring changed first sends it a key, the owner its own
+// ring names. ok is false if there is none to ask or none had it; then
+// the caller loads the key.
 func (p *HTTPPool) handOver(ctx context.Context, group, key string) (value []byte, expire int64, ok bool) {
 	r := p.ring.Load()
 	if r == nil || r.handover == nil || r.hash.IsEmpty() {
 		return nil, 0, false
 	}
 	h := r.handover
-	if !time.Now().Before(h.until) || r.hash.Get(key) != p.self {
-		return nil, 0, false
-	}
-	var asked [handoverGenerations]string
-	for i, m := range h.prev {
-		owner := m.Get(key)
-		if owner == "" || owner == p.self || (i > 0 && owner == asked[0]) {
-			continue
+	var owners [handoverGenerations]string
+	n := 0
+	if owner := r.hash.Get(key); owner != p.self {
+		owners[0], n = owner, 1
+	} else if time.Now().Before(h.until) {
+		for _, m := range h.prev {
+			if owner := m.Get(key); owner != "" && owner != p.self && (n == 0 || owner != owners[0]) {
+				owners[n] = owner
+				n++
+			}
 		}
-		asked[i] = owner
+	}
+	for _, owner := range owners[:n] {
 		if _, gone := h.gone.Load(owner); gone {
 			continue
 		}
