@@ -477,3 +477,42 @@ func TestShutdownLeavesDrainsAndStopsOwning(t *testing.T) {
 		t.Fatalf("second Shutdown = %v; want ErrPoolShutdown", err)
 	}
 }
+
+// TestHandoverWhileRingsDisagree drops a peer from one ring only, as when
+// peers apply a change at slightly different times: the peers that the
+// changed ring now names as owners are sent keys their own rings give to
+// the dropped peer, and take its copies rather than loading them.
+func TestHandoverWhileRingsDisagree(t *testing.T) {
+	const keys = 200
+	var runs getterRuns
+	// b's and c's windows for handing over after their own ring
+	// changes are over by the time the rings disagree.
+	a := startDiscoveredPeer(t, &runs, &DiscoverOptions{Settle: -1})
+	b := startDiscoveredPeer(t, &runs, &DiscoverOptions{Settle: -1, HandoverWindow: time.Nanosecond})
+	c := startDiscoveredPeer(t, &runs, &DiscoverOptions{Settle: -1, HandoverWindow: time.Nanosecond})
+	peers := []*discoveredPeer{a, b, c}
+	announce(t, peers, urlsOf(peers))
+	for i := range keys {
+		for _, p := range peers {
+			getString(t, p.group, fmt.Sprintf("key-%d", i))
+		}
+	}
+	a.src.lists <- []string{a.url, b.url}
+	waitFor(t, func() bool { return len(ringPeers(a.pool)) == 2 })
+	moved := 0
+	for i := range keys {
+		k := fmt.Sprintf("key-%d", i)
+		if g, ok := c.pool.PickPeer(k); !ok || g == nil {
+			moved++ // c owns it in the other rings
+		}
+		if got := getString(t, a.group, k); got != "v:"+k {
+			t.Fatalf("Get(%q) = %q", k, got)
+		}
+	}
+	if moved == 0 {
+		t.Fatal("c owns no key")
+	}
+	if extra := runs.total() - keys; extra != 0 {
+		t.Fatalf("%d Getter runs while the rings disagreed about %d keys; want 0", extra, moved)
+	}
+}
