@@ -268,16 +268,16 @@ func TestDiscoverReturnsSourceFailure(t *testing.T) {
 	if err := pool.Discover(context.Background(), src); !errors.Is(err, boom) {
 		t.Fatalf("Discover = %v; want the source's error", err)
 	}
-	stopped := PeerSourceFunc(func(context.Context, func([]string)) error { return nil })
+	stopped := sourceFunc(func(context.Context, func([]string)) error { return nil })
 	if err := pool.Discover(context.Background(), stopped); !errors.Is(err, ErrSourceStopped) {
 		t.Fatalf("Discover of a source that stops = %v; want ErrSourceStopped", err)
 	}
 }
 
-// PeerSourceFunc adapts a function to PeerSource, for tests.
-type PeerSourceFunc func(ctx context.Context, update func([]string)) error
+// sourceFunc adapts a function to PeerSource.
+type sourceFunc func(ctx context.Context, update func([]string)) error
 
-func (f PeerSourceFunc) Watch(ctx context.Context, update func([]string)) error {
+func (f sourceFunc) Watch(ctx context.Context, update func([]string)) error {
 	return f(ctx, update)
 }
 
