@@ -4,6 +4,6 @@ go 1.24
 
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7
-	golang.org/x/sync v0.13.0
+	golang.org/x/sync v0.16.0
 	google.golang.org/protobuf v1.36.12
 )

@@ -254,13 +254,13 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 					return ByteView{}, 0, err // an answer, not a failure
 				}
 				g.Stats.PeerErrors.Add(1)
-				return g.loadLocally(ctx, key, h, false)
+				return g.loadLocally(ctx, key, h, false, false)
 			})
 			end(err)
 			return v, expire, err
 		}
 	}
-	v, expire, err = g.loadLocally(ctx, key, h, true)
+	v, expire, err = g.loadLocally(ctx, key, h, true, true)
 	end(err)
 	return v, expire, err
 }
@@ -280,8 +280,10 @@ func callerGaveUp(ctx context.Context) error {
 }
 
 // loadLocally runs the Getter for key, once for all concurrent callers in
-// this process, and caches the value in the main cache.
-func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup bool) (ByteView, int64, error) {
+// this process, and caches the value in the main cache. With handover,
+// it first asks the key's previous owner, after a ring change, for its
+// copy (handover.go); a load that follows a failed peer request does not.
+func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedup, handover bool) (ByteView, int64, error) {
 	v, expire, err := g.flights.do(ctx, flightKey{key: key}, func(ctx context.Context, sink *loadSink) (ByteView, int64, error) {
 		if v, expire, ok := g.lookupCache(key, h); ok {
 			g.Stats.CacheHits.Add(1)
@@ -291,6 +293,13 @@ func (g *Group) loadLocally(ctx context.Context, key string, h uint64, countDedu
 			g.Stats.LoadsDeduped.Add(1)
 		}
 		writes := g.writeCount(h).Load()
+		if handover {
+			if v, expire, ok := g.handedOver(ctx, key, h); ok {
+				g.Stats.PeerLoads.Add(1)
+				g.populateCache(key, h, v, expire, g.mainCache, writes)
+				return v, expire, nil
+			}
+		}
 		v, expire, err := g.getLocally(ctx, key, sink)
 		if err != nil {
 			if !errors.Is(err, ErrNotFound) {

@@ -78,12 +78,18 @@ type HTTPPool struct {
 	ring  atomic.Pointer[ring] // replaced whole by Set, read without locks
 
 	logLimit logLimiter // rate-limits the lines written to opts.Logger
+
+	members membership // Discover's and Shutdown's state (membership.go)
 }
 
 // ring is one immutable generation of the pool's peer list.
 type ring struct {
 	hash    *consistenthash.Map
 	getters map[string]*httpGetter // keyed by base URL
+
+	// handover, if not nil, names the keys' previous owners for a
+	// while after the change that made this ring (handover.go).
+	handover *handover
 }
 
 // HTTPPoolOptions are the configurations of a HTTPPool. Every zero value
@@ -265,8 +271,16 @@ func (p *HTTPPool) CloseIdleConnections() {
 // Set updates the pool's list of peers. Each peer value should be a valid
 // base URL, for example "http://example.net:8000". Set may be called at
 // any time, also while Gets are in flight: they use the list they started
-// with.
+// with. A list set with Set makes no warm handover; one that Discover
+// applies does.
 func (p *HTTPPool) Set(peers ...string) {
+	p.setRing(peers, handoverConfig{})
+}
+
+// setRing makes peers the pool's ring, with warm handover from the
+// current one as hc says, and returns how many peers it added and
+// removed.
+func (p *HTTPPool) setRing(peers []string, hc handoverConfig) (added, removed int) {
 	p.setMu.Lock()
 	defer p.setMu.Unlock()
 	r := &ring{
@@ -293,8 +307,11 @@ func (p *HTTPPool) Set(peers ...string) {
 		}
 	}
 	p.clients = clients
-	p.logRingChange(p.ring.Load(), r)
+	old := p.ring.Load()
+	r.handover = p.newHandover(old, r, peers, hc)
+	added, removed = p.logRingChange(old, r)
 	p.ring.Store(r)
+	return added, removed
 }
 
 // plainHTTP reports whether peer is a plain-http base URL, which the
@@ -398,6 +415,11 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if p.Context != nil {
 		ctx = p.Context(r)
+	}
+	p.members.served.Add(1)
+	if r.Header.Get(handoverHeader) != "" {
+		p.serveHandover(w, group, key)
+		return
 	}
 	group.Stats.ServerRequests.Add(1)
 	v, expire, err := group.get(ctx, key, true)

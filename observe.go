@@ -199,15 +199,21 @@ func (r *Registry) startOp(ctx context.Context, op Op) (context.Context, func(er
 }
 
 // injectHeaders calls the Inject hooks of r and returns the headers they
-// added, or nil.
+// added, with handoverHeader for a warm handover's request, or nil.
 func (r *Registry) injectHeaders(ctx context.Context) http.Header {
 	s := r.hooks.set.Load()
-	if s == nil || len(s.inject) == 0 {
+	handover := isHandover(ctx)
+	if (s == nil || len(s.inject) == 0) && !handover {
 		return nil
 	}
 	h := make(http.Header)
-	for _, hk := range s.inject {
-		hk.Inject(ctx, h)
+	if s != nil {
+		for _, hk := range s.inject {
+			hk.Inject(ctx, h)
+		}
+	}
+	if handover {
+		h.Set(handoverHeader, "1")
 	}
 	return h
 }

@@ -73,13 +73,9 @@ func (p *HTTPPool) logPeerFailure(logger *slog.Logger, op Op, err error) {
 }
 
 // logRingChange logs the difference between the peer lists of two rings,
-// if there is one. Set calls it with the old ring, which may be nil, and
-// the new one.
-func (p *HTTPPool) logRingChange(old, cur *ring) {
-	logger := p.opts.Logger
-	if logger == nil {
-		return
-	}
+// if there is one, and returns the numbers of peers added and removed.
+// Set calls it with the old ring, which may be nil, and the new one.
+func (p *HTTPPool) logRingChange(old, cur *ring) (nAdded, nRemoved int) {
 	var added, removed []string
 	for url := range cur.getters {
 		if old == nil || old.getters[url] == nil {
@@ -93,12 +89,13 @@ func (p *HTTPPool) logRingChange(old, cur *ring) {
 			}
 		}
 	}
-	if len(added) == 0 && len(removed) == 0 {
-		return
+	logger := p.opts.Logger
+	if logger == nil || len(added) == 0 && len(removed) == 0 {
+		return len(added), len(removed)
 	}
 	ok, suppressed := p.logLimit.allow("ring", p.opts.LogInterval)
 	if !ok {
-		return
+		return len(added), len(removed)
 	}
 	slices.Sort(added)
 	slices.Sort(removed)
@@ -111,6 +108,7 @@ func (p *HTTPPool) logRingChange(old, cur *ring) {
 		attrs = append(attrs, slog.Int("suppressed", suppressed))
 	}
 	logger.LogAttrs(context.Background(), slog.LevelInfo, "groupcache: peer list changed", attrs...)
+	return len(added), len(removed)
 }
 
 // observeRequest prepares the observation of a request that ServeHTTP

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/seed3c1b93bc/groupcache"
 )
 
 // A config is what the command line says about the peer to start.
@@ -18,6 +20,8 @@ type config struct {
 	peers  []string      // every peer's base URL, self among them
 	listen string        // the address to listen on
 	delay  time.Duration // how long the simulated database takes
+	settle time.Duration // DiscoverOptions.Settle
+	quiet  time.Duration // DiscoverOptions.DrainQuiet
 }
 
 // A usageError reports a command line that no peer can be started from.
@@ -33,13 +37,15 @@ func newFlagSet(cfg *config, peers *string) *flag.FlagSet {
 	fs.StringVar(peers, "peers", "", "comma-separated base `URLs` of all peers, this one included, the same on every peer (default: -self alone)")
 	fs.StringVar(&cfg.listen, "listen", "", "`address` to listen on (default: the host and port of -self)")
 	fs.DurationVar(&cfg.delay, "delay", 100*time.Millisecond, "how long the simulated database takes to load a value")
+	fs.DurationVar(&cfg.settle, "settle", groupcache.DefaultSettle, "how long a peer must be missing from the list before it leaves the ring; on shutdown, how long this peer keeps serving its keys (negative: no wait)")
+	fs.DurationVar(&cfg.quiet, "quiet", groupcache.DefaultDrainQuiet, "on shutdown, how long without requests from peers before this peer stops")
 	return fs
 }
 
 // usage returns the help text.
 func usage() string {
 	var b strings.Builder
-	b.WriteString("usage: peer -self URL [-peers URL,URL,...] [-listen ADDRESS] [-delay DURATION]\n\n")
+	b.WriteString("usage: peer -self URL [-peers URL,URL,...] [-listen ADDRESS] [-delay DURATION] [-settle DURATION] [-quiet DURATION]\n\n")
 	fs := newFlagSet(new(config), new(string))
 	fs.SetOutput(&b)
 	fs.PrintDefaults()

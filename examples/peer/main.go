@@ -22,6 +22,16 @@
 //	GET /stats      the group's statistics (groupcache.Stats and both caches' CacheStats), as JSON
 //	GET /status     a status page for people: hit ratios, loads, memory, peers' latency, with charts
 //	                (package statuspage); /status?format=json has the same figures as JSON
+//	GET /readyz     200 while the peer takes clients, 503 once it is shutting down
+//
+// On SIGTERM or SIGINT the peer leaves before it stops (HTTPPool.Shutdown):
+// /readyz turns 503, so that a load balancer stops sending clients; it
+// keeps serving its keys for -settle, while the other peers drop it from
+// their rings, then answers their requests for its cached values (warm
+// handover) until none has come for -quiet, and only then stops its
+// server. Run each peer with the same -settle. Peers find each other
+// through HTTPPool.Discover, here from the fixed list -peers
+// (groupcache.StaticPeers); see the README for DNS, gossip and Kubernetes.
 //
 // Failed requests to peers, requests the pool refused and changes of the
 // peer list are logged to stderr (HTTPPoolOptions.Logger), at most one
@@ -93,7 +103,13 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout io.Writer) e
 	pool := groupcache.NewHTTPPoolOpts(cfg.self, &groupcache.HTTPPoolOptions{
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 	})
-	pool.Set(cfg.peers...)
+	discoverCtx, stopDiscover := context.WithCancel(context.Background())
+	defer stopDiscover()
+	discovered := make(chan error, 1)
+	go func() {
+		discovered <- pool.DiscoverOpts(discoverCtx, groupcache.StaticPeers(cfg.peers),
+			&groupcache.DiscoverOptions{Settle: cfg.settle, DrainQuiet: cfg.quiet})
+	}()
 	group := groupcache.NewGroup(groupName, 64<<20, slowDB(cfg.self, cfg.delay))
 	status := statuspage.New(groupcache.DefaultRegistry, nil)
 	defer status.Close()
@@ -103,6 +119,11 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout io.Writer) e
 	mux.Handle("GET /get", getHandler(cfg.self, group))
 	mux.Handle("GET /stats", statsHandler(cfg.self, group))
 	mux.Handle("GET /status", status)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if pool.Leaving() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		}
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Fprintf(stdout, "peer %s, one of %d, listening on %s\n", cfg.self, len(cfg.peers), ln.Addr())
@@ -114,7 +135,15 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout io.Writer) e
 		return err
 	case <-ctx.Done():
 	}
-	// Let requests in progress, a peer's among them, finish.
+	// Leave first: the other peers take over this one's keys, fetching
+	// its cached values, while it still serves. Then let requests in
+	// progress, a peer's among them, finish.
+	leaveCtx, cancelLeave := context.WithTimeout(context.Background(), cfg.settle+cfg.quiet+20*time.Second)
+	defer cancelLeave()
+	if err := pool.Shutdown(leaveCtx); err != nil {
+		fmt.Fprintln(os.Stderr, "peer: leaving the cluster:", err)
+	}
+	<-discovered // Shutdown made Discover return
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)

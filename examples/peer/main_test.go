@@ -80,7 +80,7 @@ func TestThreePeers(t *testing.T) {
 		urls = append(urls, "http://"+ln.Addr().String())
 	}
 	for i, ln := range lns {
-		startChild(t, ln, "-self", urls[i], "-peers", strings.Join(urls, ","), "-delay", "10ms")
+		startChild(t, ln, "-self", urls[i], "-peers", strings.Join(urls, ","), "-delay", "10ms", "-settle", "-1s", "-quiet", "10ms")
 	}
 
 	keys := []string{"alice", "bob", "carol", "dave"}
@@ -194,7 +194,7 @@ func TestRun(t *testing.T) {
 	go func() {
 		// The peer is alone in its ring, so it never dials its own
 		// URL, which only has to match -peers.
-		err := run(ctx, []string{"-self", "http://127.0.0.1:8001", "-listen", "127.0.0.1:0", "-delay", "0s"}, w)
+		err := run(ctx, []string{"-self", "http://127.0.0.1:8001", "-listen", "127.0.0.1:0", "-delay", "0s", "-settle", "-1s", "-quiet", "10ms"}, w)
 		w.CloseWithError(err)
 		done <- err
 	}()
