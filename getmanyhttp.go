@@ -135,10 +135,10 @@ func (h *httpGetter) decodeGetManyResponse(contentLength int64, body io.Reader, 
 }
 
 // serveGetMany answers a batch: a POST to BasePath + group (see the
-// protocol above). Bad requests are refused before any group sees them: a
-// path with a key segment with 405 (a POST names no key), when the pool
-// has a Secret a request without a signature with 401 and a wrong or
-// stale one with 403, a malformed path with 400, an unknown group with
+// protocol above). Bad requests are refused before any group sees them:
+// when the pool has a Secret a request without a signature with 401, a
+// path with a key segment with 405 (a POST names no key), a wrong or stale
+// signature with 403, a malformed path with 400, an unknown group with
 // 404, a body longer than MaxBatchKeys keys of MaxKeyBytes allow, or more
 // than MaxBatchKeys keys, with 413, a key longer than MaxKeyBytes with
 // 414, and a malformed body, or one that names another group, with 400.
@@ -149,6 +149,11 @@ func (h *httpGetter) decodeGetManyResponse(contentLength int64, body io.Reader, 
 // at most MaxValueBytes: a key whose value does not fit is answered
 // OMITTED, and the client asks for it alone.
 func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
+	if len(p.opts.Secret) > 0 && !signed(r) {
+		w.Header().Set("WWW-Authenticate", authScheme)
+		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+		return
+	}
 	path := r.URL.EscapedPath()
 	if !strings.HasPrefix(path, p.opts.BasePath) {
 		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
@@ -158,11 +163,6 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(rest, "/") {
 		w.Header().Set("Allow", "GET, PUT, DELETE")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	if len(p.opts.Secret) > 0 && !signed(r) {
-		w.Header().Set("WWW-Authenticate", authScheme)
-		http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
 		return
 	}
 	if len(rest) > 3*maxGroupNameBytes {

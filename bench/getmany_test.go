@@ -95,4 +95,3 @@ func getAll(keys []string, get func(string) error) error {
 	}
 	return nil
 }
-
