@@ -391,8 +391,7 @@ func TestGetManyDestinations(t *testing.T) {
 
 func TestGetManyOwnerCollapsesLoads(t *testing.T) {
 	release := make(chan struct{})
-	var c *testCluster
-	c = startCluster(t, 2, 1<<20, nil, func(ctx context.Context, peer, key string, dest Sink) error {
+	c := startCluster(t, 2, 1<<20, nil, func(ctx context.Context, peer, key string, dest Sink) error {
 		<-release
 		return dest.SetString("v:" + key)
 	})
@@ -417,5 +416,24 @@ func TestGetManyOwnerCollapsesLoads(t *testing.T) {
 		if got := c.loadsOf(k); len(got) != 1 {
 			t.Errorf("key %q loaded %d times; want once", k, len(got))
 		}
+	}
+}
+
+func TestGetManyCancelledIsNotAPeerError(t *testing.T) {
+	c := startCluster(t, 2, 1<<20, nil, nil)
+	keys := c.keysOwnedBy(c.peers[1], 5)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := c.peers[0].group.GetMany(ctx, keys, func(int, string) Sink { return nil })
+	for i, e := range keyErrs(t, err, len(keys)) {
+		if !errors.Is(e, context.Canceled) {
+			t.Errorf("key %d: %v; want context.Canceled", i, e)
+		}
+	}
+	if got := c.peers[0].group.Stats.PeerErrors.Get(); got != 0 {
+		t.Errorf("PeerErrors = %d; want 0", got)
+	}
+	if got := c.loadsOf(keys[0]); len(got) != 0 {
+		t.Errorf("loaded by %v; want by none", got)
 	}
 }
