@@ -16,7 +16,8 @@ import (
 // The client puts three headers on each request:
 //
 //	Groupcache-Timestamp:      the Unix time in seconds, in decimal
-//	Groupcache-Content-Sha256: the SHA-256 of the body, in hex (PUT only)
+//	Groupcache-Content-Sha256: the SHA-256 of the body, in hex (PUT and
+//	                           POST only)
 //	Groupcache-Signature:      HMAC-SHA256 of the string to sign, keyed
 //	                           with the secret, in hex
 //
@@ -27,7 +28,9 @@ import (
 //
 // with the group and the key each escaped canonically: every byte but
 // ASCII letters, digits and "-._~" as "%" and two upper-case hex digits
-// (the body of a GET or DELETE counts as empty). The signature covers the
+// (the body of a GET or DELETE counts as empty). A batch of Gets (a POST,
+// see getmanyhttp.go) names no key in its path; it is signed with the key
+// "_batch", and its body, which lists the keys, with its hash. The signature covers the
 // group and the key rather than the path, so that it holds wherever the
 // pool is mounted: behind http.StripPrefix, or with a base path that the
 // client splits differently between the peer's URL and its BasePath.
@@ -61,17 +64,28 @@ var emptyBodySum = sha256.Sum256(nil)
 // the request's escaped path, which ends with the group and the key as
 // requestPath escapes them.
 func signHeaders(secret []byte, method, path string, body []byte, now time.Time) [][2]string {
+	return signResource(secret, method, resourceOfPath(path), body, now)
+}
+
+// signResource is signHeaders for the signedResource of the request.
+func signResource(secret []byte, method, resource string, body []byte, now time.Time) [][2]string {
 	ts := strconv.FormatInt(now.Unix(), 10)
 	sum := emptyBodySum
 	h := make([][2]string, 0, 3)
-	if method == http.MethodPut {
+	if hasSignedBody(method) {
 		sum = sha256.Sum256(body)
 		h = append(h, [2]string{headerBodySHA256, hex.EncodeToString(sum[:])})
 	}
 	h = append(h,
 		[2]string{headerTimestamp, ts},
-		[2]string{headerSignature, hex.EncodeToString(signature(secret, method, resourceOfPath(path), ts, sum[:]))})
+		[2]string{headerSignature, hex.EncodeToString(signature(secret, method, resource, ts, sum[:]))})
 	return h
+}
+
+// hasSignedBody reports whether the requests of method carry a body whose
+// hash the signature covers.
+func hasSignedBody(method string) bool {
+	return method == http.MethodPut || method == http.MethodPost
 }
 
 // signedResource is the canonical form of a group and a key in the string
@@ -120,7 +134,7 @@ func signed(r *http.Request) bool {
 // names, at time now. It returns http.StatusOK if the pool has no Secret
 // or the signature is good, http.StatusUnauthorized if r carries none, and
 // http.StatusForbidden if it is wrong, malformed or outside
-// MaxSignatureSkew. For a good PUT it also returns the SHA-256 its body
+// MaxSignatureSkew. For a good PUT or POST it also returns the SHA-256 its body
 // must have; the body is not read.
 func (p *HTTPPool) authenticate(r *http.Request, group, key string, now time.Time) (bodySum []byte, status int) {
 	secret := p.opts.Secret
@@ -141,7 +155,7 @@ func (p *HTTPPool) authenticate(r *http.Request, group, key string, now time.Tim
 		return nil, http.StatusForbidden
 	}
 	sum := emptyBodySum[:]
-	if r.Method == http.MethodPut {
+	if hasSignedBody(r.Method) {
 		sum, err = hex.DecodeString(r.Header.Get(headerBodySHA256))
 		if err != nil || len(sum) != sha256.Size {
 			return nil, http.StatusForbidden
@@ -150,7 +164,7 @@ func (p *HTTPPool) authenticate(r *http.Request, group, key string, now time.Tim
 	if !hmac.Equal(sig, signature(secret, r.Method, signedResource(group, key), ts, sum)) {
 		return nil, http.StatusForbidden
 	}
-	if r.Method != http.MethodPut {
+	if !hasSignedBody(r.Method) {
 		sum = nil
 	}
 	return sum, http.StatusOK

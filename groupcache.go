@@ -232,6 +232,11 @@ func (g *Group) get(ctx context.Context, key string, fromPeer bool) (v ByteView,
 	} else if v, expire, ok := g.lookupCounted(key, h); ok {
 		return v, expire, nil
 	}
+	return g.load(ctx, key, h, fromPeer)
+}
+
+// load is get after a miss of the caches, which get has counted.
+func (g *Group) load(ctx context.Context, key string, h uint64, fromPeer bool) (v ByteView, expire int64, err error) {
 	g.Stats.Loads.Add(1)
 	ctx, end := g.startLoad(ctx) // not deferred: a defer would cost hits too
 	if !fromPeer {
@@ -359,13 +364,19 @@ func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h
 	} else {
 		v = viewOfBytes(res.Value)
 	}
+	g.keepRemote(key, h, v, expire, writes)
+	return v, expire, nil
+}
+
+// keepRemote offers the hot cache a value that key's owner sent.
+// writesBefore is as for populateCache.
+func (g *Group) keepRemote(key string, h uint64, v ByteView, expire int64, writesBefore uint64) {
 	// Copy a remote key here on its second recent fetch: a hot key
 	// then crosses the network about twice, and keys asked for once,
 	// however many, take no space from those that were not.
 	if g.hotCache.recordFetch(h) {
-		g.populateCache(key, h, v, expire, g.hotCache, writes)
+		g.populateCache(key, h, v, expire, g.hotCache, writesBefore)
 	}
-	return v, expire, nil
 }
 
 // lookupCache looks key up in both caches, exactly: loads call it before

@@ -355,6 +355,8 @@ func (p *HTTPPool) PickPeer(key string) (ProtoGetter, bool) {
 //     main cache (Group.Set) and answers 204 No Content.
 //   - DELETE drops the key from both caches (Group.Remove) and answers
 //     204 No Content.
+//   - POST to BasePath + group, without a key, answers a batch of Gets
+//     (Group.GetMany); see serveGetMany.
 //
 // PUT and DELETE are served only by a pool with a Secret or with
 // AllowUnsignedWrites. Bad requests are refused before any group sees
@@ -371,8 +373,11 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer observed()
 	switch r.Method {
 	case http.MethodGet, http.MethodPut, http.MethodDelete:
+	case http.MethodPost:
+		p.serveGetMany(w, r)
+		return
 	default:
-		w.Header().Set("Allow", "GET, PUT, DELETE")
+		w.Header().Set("Allow", "GET, PUT, DELETE, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}

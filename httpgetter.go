@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pb "github.com/seed3c1b93bc/groupcache/groupcachepb"
@@ -47,6 +48,10 @@ type httpGetter struct {
 	// go through net/http.
 	client *peerClient
 	path   string
+
+	// noBatchUntil is when, in Unix nanoseconds, the peer may next be
+	// sent a batch, after it refused one; zero if it never did.
+	noBatchUntil atomic.Int64
 }
 
 // responseBuffers holds buffers for reading responses. Their contents are
@@ -175,14 +180,25 @@ func (h *httpGetter) statusError(status int) error {
 func (h *httpGetter) send(ctx context.Context, method, group, key string, body []byte, handle responseHandler) (err error) {
 	ctx, end := h.startOp(ctx, method, group)
 	defer func() { end(err) }()
-	escaped := requestPath(group, key)
-	if h.client != nil && h.pool.Transport == nil {
-		return h.sendDirect(ctx, method, h.path+escaped, body, handle)
-	}
-	return h.sendHTTP(ctx, method, h.baseURL+escaped, body, handle)
+	return h.sendTo(ctx, method, requestPath(group, key), group, key, body, handle)
 }
 
-func (h *httpGetter) sendDirect(ctx context.Context, method, path string, body []byte, handle responseHandler) error {
+// sendTo is send to the path escaped after the base path, signed for group
+// and key.
+func (h *httpGetter) sendTo(ctx context.Context, method, escaped, group, key string, body []byte, handle responseHandler) error {
+	var resource string
+	if len(h.pool.opts.Secret) > 0 {
+		resource = signedResource(group, key)
+	}
+	if h.client != nil && h.pool.Transport == nil {
+		return h.sendDirect(ctx, method, h.path+escaped, resource, body, handle)
+	}
+	return h.sendHTTP(ctx, method, h.baseURL+escaped, resource, body, handle)
+}
+
+// sendDirect sends the request through the pool's own client. resource is
+// what the signature names, if the pool has a Secret.
+func (h *httpGetter) sendDirect(ctx context.Context, method, path, resource string, body []byte, handle responseHandler) error {
 	// The peer timeout becomes the connection's deadline, unless the
 	// caller's comes first; no timer or derived context is needed.
 	var deadline time.Time
@@ -194,7 +210,7 @@ func (h *httpGetter) sendDirect(ctx context.Context, method, path string, body [
 	}
 	req := peerRequest{method: method, path: path, body: body}
 	if secret := h.pool.opts.Secret; len(secret) > 0 {
-		req.header = signHeaders(secret, method, path, body, time.Now())
+		req.header = signResource(secret, method, resource, body, time.Now())
 	}
 	req.header = appendHeaders(req.header, h.pool.registry.injectHeaders(ctx))
 	return h.client.roundTrip(ctx, deadline, &req, func(res *peerResponse) error {
@@ -202,7 +218,9 @@ func (h *httpGetter) sendDirect(ctx context.Context, method, path string, body [
 	})
 }
 
-func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []byte, handle responseHandler) error {
+// sendHTTP sends the request through net/http; resource is as for
+// sendDirect.
+func (h *httpGetter) sendHTTP(ctx context.Context, method, url, resource string, body []byte, handle responseHandler) error {
 	if timeout := h.pool.opts.PeerTimeout; timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -217,7 +235,7 @@ func (h *httpGetter) sendHTTP(ctx context.Context, method, url string, body []by
 		return err
 	}
 	if secret := h.pool.opts.Secret; len(secret) > 0 {
-		for _, kv := range signHeaders(secret, method, req.URL.EscapedPath(), body, time.Now()) {
+		for _, kv := range signResource(secret, method, resource, body, time.Now()) {
 			req.Header.Set(kv[0], kv[1])
 		}
 	}

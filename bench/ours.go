@@ -56,3 +56,17 @@ func (c *oursClient) SetPeers(urls ...string) { c.pool.Set(urls...) }
 func (c *oursClient) GetView(ctx context.Context, key string) (int, error) {
 	return c.group.GetView(ctx, key)
 }
+
+// GetMany gets keys with one GetMany call and returns the total length of
+// their values.
+func (c *oursClient) GetMany(ctx context.Context, keys []string) (int, error) {
+	views := make([]groupcache.ByteView, len(keys))
+	err := c.group.g.GetMany(ctx, keys, func(i int, _ string) groupcache.Sink {
+		return groupcache.ByteViewSink(&views[i])
+	})
+	n := 0
+	for _, v := range views {
+		n += v.Len()
+	}
+	return n, err
+}

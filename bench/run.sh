@@ -15,8 +15,9 @@
 #     compares mode=parallel with mode=serial at 2).
 #   - Miss: a fixed 200,000 Gets, since golang/groupcache never frees the
 #     entries of a group and evict=no keeps every one.
-#   - PeerFetch: 1s per benchmark; the peers are child processes, started
-#     once per implementation and stopped when the binary exits.
+#   - PeerFetch and GetMany: 1s per benchmark; the peers are child
+#     processes, started once per implementation and stopped when the
+#     binary exits.
 #   - Memory, HitRatio and Dedup: one iteration each, which is one whole
 #     measurement (a million entries, a million requests, one cold key).
 set -euo pipefail
@@ -38,6 +39,7 @@ bench() {
 bench -test.bench '^BenchmarkHit$' -test.benchtime 1s -test.cpu 2
 bench -test.bench '^BenchmarkMiss$' -test.benchtime 200000x
 bench -test.bench '^BenchmarkPeerFetch$' -test.benchtime 1s
+bench -test.bench '^BenchmarkGetMany$' -test.benchtime 1s
 bench -test.bench '^Benchmark(Memory|HitRatio|Dedup)$' -test.benchtime 1x
 
 echo

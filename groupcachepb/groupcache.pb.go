@@ -28,6 +28,74 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Status says what the owner did with the key.
+type GetManyItem_Status int32
+
+const (
+	// The value is in value (absent value means an empty one).
+	GetManyItem_OK GetManyItem_Status = 0
+	// The owner's Getter reported the key has no value (ErrNotFound).
+	GetManyItem_NOT_FOUND GetManyItem_Status = 1
+	// The owner failed to load the key; the asker loads it itself.
+	GetManyItem_ERROR GetManyItem_Status = 2
+	// The response had no room left for the value; the asker asks for
+	// the key on its own.
+	GetManyItem_OMITTED GetManyItem_Status = 3
+)
+
+// Enum value maps for GetManyItem_Status.
+var (
+	GetManyItem_Status_name = map[int32]string{
+		0: "OK",
+		1: "NOT_FOUND",
+		2: "ERROR",
+		3: "OMITTED",
+	}
+	GetManyItem_Status_value = map[string]int32{
+		"OK":        0,
+		"NOT_FOUND": 1,
+		"ERROR":     2,
+		"OMITTED":   3,
+	}
+)
+
+func (x GetManyItem_Status) Enum() *GetManyItem_Status {
+	p := new(GetManyItem_Status)
+	*p = x
+	return p
+}
+
+func (x GetManyItem_Status) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GetManyItem_Status) Descriptor() protoreflect.EnumDescriptor {
+	return file_groupcachepb_groupcache_proto_enumTypes[0].Descriptor()
+}
+
+func (GetManyItem_Status) Type() protoreflect.EnumType {
+	return &file_groupcachepb_groupcache_proto_enumTypes[0]
+}
+
+func (x GetManyItem_Status) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Do not use.
+func (x *GetManyItem_Status) UnmarshalJSON(b []byte) error {
+	num, err := protoimpl.X.UnmarshalJSONEnum(x.Descriptor(), b)
+	if err != nil {
+		return err
+	}
+	*x = GetManyItem_Status(num)
+	return nil
+}
+
+// Deprecated: Use GetManyItem_Status.Descriptor instead.
+func (GetManyItem_Status) EnumDescriptor() ([]byte, []int) {
+	return file_groupcachepb_groupcache_proto_rawDescGZIP(), []int{4, 0}
+}
+
 // GetRequest asks a peer for the value of key in group.
 type GetRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -219,6 +287,178 @@ func (x *SetRequest) GetExpire() int64 {
 	return 0
 }
 
+// GetManyRequest asks a peer for the values of several keys of group in
+// one request (a POST whose path names the group and no key). It has no
+// upstream counterpart.
+type GetManyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Group         *string                `protobuf:"bytes,1,req,name=group" json:"group,omitempty"`
+	Keys          []string               `protobuf:"bytes,2,rep,name=keys" json:"keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetManyRequest) Reset() {
+	*x = GetManyRequest{}
+	mi := &file_groupcachepb_groupcache_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetManyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetManyRequest) ProtoMessage() {}
+
+func (x *GetManyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_groupcachepb_groupcache_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetManyRequest.ProtoReflect.Descriptor instead.
+func (*GetManyRequest) Descriptor() ([]byte, []int) {
+	return file_groupcachepb_groupcache_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetManyRequest) GetGroup() string {
+	if x != nil && x.Group != nil {
+		return *x.Group
+	}
+	return ""
+}
+
+func (x *GetManyRequest) GetKeys() []string {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+// GetManyItem is the answer for one key of a GetManyRequest.
+type GetManyItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Key   *string                `protobuf:"bytes,1,opt,name=key" json:"key,omitempty"`
+	Value []byte                 `protobuf:"bytes,2,opt,name=value" json:"value,omitempty"`
+	// Absolute expiry time in Unix nanoseconds; absent or 0 means never.
+	Expire        *int64              `protobuf:"varint,3,opt,name=expire" json:"expire,omitempty"`
+	Status        *GetManyItem_Status `protobuf:"varint,4,opt,name=status,enum=groupcachepb.GetManyItem_Status" json:"status,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetManyItem) Reset() {
+	*x = GetManyItem{}
+	mi := &file_groupcachepb_groupcache_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetManyItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetManyItem) ProtoMessage() {}
+
+func (x *GetManyItem) ProtoReflect() protoreflect.Message {
+	mi := &file_groupcachepb_groupcache_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetManyItem.ProtoReflect.Descriptor instead.
+func (*GetManyItem) Descriptor() ([]byte, []int) {
+	return file_groupcachepb_groupcache_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetManyItem) GetKey() string {
+	if x != nil && x.Key != nil {
+		return *x.Key
+	}
+	return ""
+}
+
+func (x *GetManyItem) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+func (x *GetManyItem) GetExpire() int64 {
+	if x != nil && x.Expire != nil {
+		return *x.Expire
+	}
+	return 0
+}
+
+func (x *GetManyItem) GetStatus() GetManyItem_Status {
+	if x != nil && x.Status != nil {
+		return *x.Status
+	}
+	return GetManyItem_OK
+}
+
+// GetManyResponse answers a GetManyRequest with one item per key, in the
+// request's order. The items' field number is one that no GetResponse
+// uses, so that a GetResponse read as a GetManyResponse has no items.
+type GetManyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Items         []*GetManyItem         `protobuf:"bytes,16,rep,name=items" json:"items,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetManyResponse) Reset() {
+	*x = GetManyResponse{}
+	mi := &file_groupcachepb_groupcache_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetManyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetManyResponse) ProtoMessage() {}
+
+func (x *GetManyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_groupcachepb_groupcache_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetManyResponse.ProtoReflect.Descriptor instead.
+func (*GetManyResponse) Descriptor() ([]byte, []int) {
+	return file_groupcachepb_groupcache_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *GetManyResponse) GetItems() []*GetManyItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
 var File_groupcachepb_groupcache_proto protoreflect.FileDescriptor
 
 const file_groupcachepb_groupcache_proto_rawDesc = "" +
@@ -238,7 +478,22 @@ const file_groupcachepb_groupcache_proto_rawDesc = "" +
 	"\x05group\x18\x01 \x02(\tR\x05group\x12\x10\n" +
 	"\x03key\x18\x02 \x02(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x03 \x01(\fR\x05value\x12\x16\n" +
-	"\x06expire\x18\x04 \x01(\x03R\x06expire2J\n" +
+	"\x06expire\x18\x04 \x01(\x03R\x06expire\":\n" +
+	"\x0eGetManyRequest\x12\x14\n" +
+	"\x05group\x18\x01 \x02(\tR\x05group\x12\x12\n" +
+	"\x04keys\x18\x02 \x03(\tR\x04keys\"\xc0\x01\n" +
+	"\vGetManyItem\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\fR\x05value\x12\x16\n" +
+	"\x06expire\x18\x03 \x01(\x03R\x06expire\x128\n" +
+	"\x06status\x18\x04 \x01(\x0e2 .groupcachepb.GetManyItem.StatusR\x06status\"7\n" +
+	"\x06Status\x12\x06\n" +
+	"\x02OK\x10\x00\x12\r\n" +
+	"\tNOT_FOUND\x10\x01\x12\t\n" +
+	"\x05ERROR\x10\x02\x12\v\n" +
+	"\aOMITTED\x10\x03\"B\n" +
+	"\x0fGetManyResponse\x12/\n" +
+	"\x05items\x18\x10 \x03(\v2\x19.groupcachepb.GetManyItemR\x05items2J\n" +
 	"\n" +
 	"GroupCache\x12<\n" +
 	"\x03Get\x12\x18.groupcachepb.GetRequest\x1a\x19.groupcachepb.GetResponse\"\x00B1Z/github.com/seed3c1b93bc/groupcache/groupcachepb"
@@ -255,20 +510,27 @@ func file_groupcachepb_groupcache_proto_rawDescGZIP() []byte {
 	return file_groupcachepb_groupcache_proto_rawDescData
 }
 
-var file_groupcachepb_groupcache_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_groupcachepb_groupcache_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_groupcachepb_groupcache_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_groupcachepb_groupcache_proto_goTypes = []any{
-	(*GetRequest)(nil),  // 0: groupcachepb.GetRequest
-	(*GetResponse)(nil), // 1: groupcachepb.GetResponse
-	(*SetRequest)(nil),  // 2: groupcachepb.SetRequest
+	(GetManyItem_Status)(0), // 0: groupcachepb.GetManyItem.Status
+	(*GetRequest)(nil),      // 1: groupcachepb.GetRequest
+	(*GetResponse)(nil),     // 2: groupcachepb.GetResponse
+	(*SetRequest)(nil),      // 3: groupcachepb.SetRequest
+	(*GetManyRequest)(nil),  // 4: groupcachepb.GetManyRequest
+	(*GetManyItem)(nil),     // 5: groupcachepb.GetManyItem
+	(*GetManyResponse)(nil), // 6: groupcachepb.GetManyResponse
 }
 var file_groupcachepb_groupcache_proto_depIdxs = []int32{
-	0, // 0: groupcachepb.GroupCache.Get:input_type -> groupcachepb.GetRequest
-	1, // 1: groupcachepb.GroupCache.Get:output_type -> groupcachepb.GetResponse
-	1, // [1:2] is the sub-list for method output_type
-	0, // [0:1] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	0, // 0: groupcachepb.GetManyItem.status:type_name -> groupcachepb.GetManyItem.Status
+	5, // 1: groupcachepb.GetManyResponse.items:type_name -> groupcachepb.GetManyItem
+	1, // 2: groupcachepb.GroupCache.Get:input_type -> groupcachepb.GetRequest
+	2, // 3: groupcachepb.GroupCache.Get:output_type -> groupcachepb.GetResponse
+	3, // [3:4] is the sub-list for method output_type
+	2, // [2:3] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_groupcachepb_groupcache_proto_init() }
@@ -281,13 +543,14 @@ func file_groupcachepb_groupcache_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_groupcachepb_groupcache_proto_rawDesc), len(file_groupcachepb_groupcache_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   3,
+			NumEnums:      1,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_groupcachepb_groupcache_proto_goTypes,
 		DependencyIndexes: file_groupcachepb_groupcache_proto_depIdxs,
+		EnumInfos:         file_groupcachepb_groupcache_proto_enumTypes,
 		MessageInfos:      file_groupcachepb_groupcache_proto_msgTypes,
 	}.Build()
 	File_groupcachepb_groupcache_proto = out.File
