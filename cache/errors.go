@@ -44,9 +44,16 @@ var (
 	// ErrInvalidTTL is returned by lock operations given a ttl <= 0; a lock
 	// without a lease would outlive a crashed holder forever.
 	ErrInvalidTTL = errors.New("cache: lock ttl must be positive")
-	// ErrInvalidRateLimit is returned by RateLimit for a negative limit or
-	// a window <= 0.
-	ErrInvalidRateLimit = errors.New("cache: rate limit needs limit >= 0 and window > 0")
+	// ErrInvalidRateLimit is returned by RateLimit for a limit <= 0 or a
+	// window <= 0, which goforj/cache refuses too.
+	ErrInvalidRateLimit = errors.New("cache: rate limit needs limit > 0 and window > 0")
+	// ErrInvalidRefreshAhead is returned by the refresh-ahead helpers given
+	// a ttl <= 0 or a refreshAhead <= 0: without both lengths the Cache
+	// cannot tell when a value is near expiry.
+	ErrInvalidRefreshAhead = errors.New("cache: refresh ahead needs ttl > 0 and refreshAhead > 0")
+	// ErrNilCallback is returned by LockHandle.Get and LockHandle.Block
+	// given a nil callback, before the lock is acquired.
+	ErrNilCallback = errors.New("cache: callback is required")
 	// ErrLoaderPanicked is returned by Remember-style helpers when the
 	// loader panics; the panic value is in the message. Converting the panic
 	// keeps one bad loader from crashing every caller waiting on it.

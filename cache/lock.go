@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"encoding/binary"
 	"math/rand/v2"
 	"time"
@@ -29,8 +30,10 @@ func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 }
 
 // Lock waits until the lock is acquired or timeout elapses, retrying every
-// DefaultLockRetryInterval. It returns false and no error on timeout, and
-// the context's error when the Cache's context ends first.
+// DefaultLockRetryInterval. As in goforj/cache, a timeout returns false
+// with context.DeadlineExceeded, and the context's error is returned when
+// the Cache's context ends first. A timeout <= 0 makes a single attempt,
+// like TryLock (goforj/cache would wait until the context ends).
 func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 	start := c.begin()
 	lk := lockKey(key)
@@ -92,8 +95,9 @@ func (c *Cache) acquire(storeKey string, token []byte, ttl time.Duration) (bool,
 	return c.store.Add(c.ctx, storeKey, token, ttl)
 }
 
-// acquireWait retries acquire every retry until timeout. The loop is
-// bounded by the deadline and by the context.
+// acquireWait retries acquire every retry until timeout, after which it
+// returns context.DeadlineExceeded. The loop is bounded by the deadline and
+// by the context. A timeout <= 0 makes one attempt.
 func (c *Cache) acquireWait(storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
 	if retry <= 0 {
 		retry = DefaultLockRetryInterval
@@ -104,9 +108,12 @@ func (c *Cache) acquireWait(storeKey string, token []byte, ttl, timeout, retry t
 		if ok || err != nil {
 			return ok, err
 		}
+		if timeout <= 0 {
+			return false, nil
+		}
 		wait := min(retry, time.Until(deadline))
 		if wait <= 0 {
-			return false, nil
+			return false, context.DeadlineExceeded
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -140,8 +140,8 @@ func TestLockTimesOutAndHonoursContext(t *testing.T) {
 	}
 	start := time.Now()
 	ok, err := c.Lock("job", time.Minute, 30*time.Millisecond)
-	if ok || err != nil {
-		t.Fatalf("Lock on held key = %v, %v; want false, nil", ok, err)
+	if ok || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Lock on held key = %v, %v; want false, context.DeadlineExceeded", ok, err)
 	}
 	if d := time.Since(start); d < 30*time.Millisecond || d > time.Second {
 		t.Fatalf("Lock returned after %v, want about the 30ms timeout", d)

@@ -57,12 +57,17 @@ func TestObserverSeesOperations(t *testing.T) {
 	}
 }
 
-func TestWithObserverDoesNotChangeParent(t *testing.T) {
+// TestWithObserverSetsObserverInPlace checks goforj/cache's contract: a
+// program that ignores WithObserver's result still gets its events.
+func TestWithObserverSetsObserverInPlace(t *testing.T) {
 	rec := new(recorder)
-	parent := newCache(t)
-	_ = parent.WithObserver(rec)
-	_, _, _ = parent.GetBytes("k")
-	if len(rec.events) != 0 {
-		t.Fatalf("parent reported %d events to a child's observer", len(rec.events))
+	c := newCache(t)
+	if got := c.WithObserver(rec); got != c {
+		t.Fatal("WithObserver returned a different Cache")
+	}
+	_, _, _ = c.GetBytes("k")
+	_, _, _ = c.WithContext(context.Background()).GetBytes("k")
+	if len(rec.events) != 2 {
+		t.Fatalf("got %d events, want 2", len(rec.events))
 	}
 }

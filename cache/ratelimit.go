@@ -24,8 +24,8 @@ type RateLimitStatus struct {
 // coordinating, and each window has its own counter key, named by the
 // window's length and start, that expires shortly after the window ends.
 // Limits on one key with different windows therefore count separately.
-// Denied calls are counted too. A negative
-// limit or a window <= 0 yields ErrInvalidRateLimit.
+// Denied calls are counted too. A limit <= 0 or a window <= 0 yields
+// ErrInvalidRateLimit.
 func (c *Cache) RateLimit(key string, limit int64, window time.Duration) (RateLimitStatus, error) {
 	start := c.begin()
 	st, err := c.rateLimit(key, limit, window)
@@ -38,7 +38,7 @@ func (c *Cache) rateLimit(key string, limit int64, window time.Duration) (RateLi
 }
 
 func (c *Cache) rateLimitAt(now time.Time, key string, limit int64, window time.Duration) (RateLimitStatus, error) {
-	if limit < 0 || window <= 0 {
+	if limit <= 0 || window <= 0 {
 		return RateLimitStatus{}, ErrInvalidRateLimit
 	}
 	windowStart := now.Truncate(window)

@@ -58,8 +58,10 @@ func (c *Cache) rememberBytes(key string, ttl time.Duration, fn func() ([]byte, 
 // was used.
 //
 // Every successful load is stored twice: under key for ttl, and as a stale
-// copy for staleTTL, which should therefore be longer than ttl; a
-// staleTTL <= 0 gives the stale copy ttl as well. Loads are shared between
+// copy under key+":__stale" (goforj/cache's key) for staleTTL, which
+// should therefore be longer than ttl; a staleTTL <= 0 gives the stale copy
+// ttl as well, and when both are <= 0, as in goforj/cache, no stale copy is
+// kept. Loads are shared between
 // concurrent callers, skip storing after a concurrent write and treat
 // undecodable entries as misses, as in RememberBytes. When fn fails and
 // there is no stale copy, fn's error is returned.
@@ -88,10 +90,11 @@ func (c *Cache) rememberStale(key string, ttl, staleTTL time.Duration, fn func()
 		v, loadErr := callLoader(fn)
 		if loadErr == nil {
 			err := t.commit(func() error {
-				return errors.Join(
-					c.store.Set(ctx, key, v, c.ttl(ttl)),
-					c.store.Set(ctx, staleKey(key), v, c.ttl(staleTTL)),
-				)
+				err := c.store.Set(ctx, key, v, c.ttl(ttl))
+				if staleTTL <= 0 {
+					return err
+				}
+				return errors.Join(err, c.store.Set(ctx, staleKey(key), v, staleTTL))
 			})
 			if err != nil {
 				err = fmt.Errorf("cache: storing loaded value for %q: %w", key, err)

@@ -307,7 +307,7 @@ func TestRememberStaleWithoutStaleTTLExpiresWithValue(t *testing.T) {
 	if !ok {
 		t.Fatal("memory store does not report expiry")
 	}
-	_, expiresAt, found, err := eg.GetWithExpiry(context.Background(), "__cache:stale:k")
+	_, expiresAt, found, err := eg.GetWithExpiry(context.Background(), "k:__stale")
 	must(t, err)
 	if !found || expiresAt.IsZero() || time.Until(expiresAt) > time.Minute {
 		t.Fatalf("stale copy found %v, expires at %v; want it to expire with the value, within a minute", found, expiresAt)

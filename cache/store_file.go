@@ -86,7 +86,7 @@ func NewFileStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Stor
 		sw := &fileSweeper{d: s.fileDir}
 		startJanitor(ctx, s, interval, sw.pass, sw.close)
 	}
-	return withConfig(s, cfg.BaseConfig)
+	return withDefaults(s, cfg.BaseConfig)
 }
 
 // Names in the directory.

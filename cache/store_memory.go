@@ -28,7 +28,7 @@ func NewMemoryStore(ctx context.Context) cachecore.Store {
 // cachecore.CompareAndDeleter. cfg.BaseConfig is applied by the shared
 // configuration layer.
 func NewMemoryStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Store {
-	return withConfig(newMemoryStore(ctx, cfg.MemoryCleanupInterval), cfg.BaseConfig)
+	return withDefaults(newMemoryStore(ctx, cfg.MemoryCleanupInterval), cfg.BaseConfig)
 }
 
 type memoryEntry struct {

@@ -36,7 +36,10 @@ func Pull[T any](cache *Cache, key string) (T, bool, error) {
 		return zero, false, err
 	}
 	v, err := decodeDefault[T](b)
-	return v, true, err
+	if err != nil {
+		return v, false, err
+	}
+	return v, true, nil
 }
 
 func getWith[T any](c *Cache, key string, codec ValueCodec[T]) (T, bool, error) {
@@ -46,7 +49,10 @@ func getWith[T any](c *Cache, key string, codec ValueCodec[T]) (T, bool, error) 
 		return zero, false, err
 	}
 	v, err := codec.decode(b)
-	return v, true, err
+	if err != nil {
+		return v, false, err
+	}
+	return v, true, nil
 }
 
 func setWith[T any](c *Cache, key string, value T, ttl time.Duration, codec ValueCodec[T]) error {

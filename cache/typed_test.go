@@ -46,8 +46,8 @@ func TestTypedMissAndDecodeError(t *testing.T) {
 		t.Fatalf("Get of missing = %v, %v, %v; want zero, false, nil", v, ok, err)
 	}
 	must(t, c.SetString("bad", "{not json", time.Minute))
-	if _, ok, err := cache.Get[point](c, "bad"); err == nil || !ok {
-		t.Fatalf("Get of invalid JSON = %v, %v; want found with an error", ok, err)
+	if _, ok, err := cache.Get[point](c, "bad"); err == nil || ok {
+		t.Fatalf("Get of invalid JSON = %v, %v; want not ok with an error, as goforj/cache", ok, err)
 	}
 	must(t, cache.Set(c, "p", point{1, 2}, time.Minute))
 	if v, ok, err := cache.Pull[point](c, "p"); err != nil || !ok || v != (point{1, 2}) {

@@ -1,0 +1,215 @@
+package cache_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// The tests in this file pin behaviour that goforj/cache documents, so that
+// programs written against it behave the same here.
+
+func TestLockTimeoutReturnsDeadlineExceeded(t *testing.T) {
+	c := newCache(t)
+	if ok, _ := c.TryLock("job", time.Minute); !ok {
+		t.Fatal("TryLock failed")
+	}
+	other := cache.NewCache(c.Store())
+	if ok, err := other.Lock("job", time.Minute, 20*time.Millisecond); ok || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Lock = %v, %v; want false, context.DeadlineExceeded", ok, err)
+	}
+	ran := false
+	ok, err := other.NewLockHandle("job", time.Minute).Block(20*time.Millisecond, time.Millisecond, func() error { ran = true; return nil })
+	if ok || ran || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Block = %v, %v, ran %v; want false, context.DeadlineExceeded", ok, err, ran)
+	}
+	// A single attempt (timeout <= 0) that fails is not a timeout.
+	if ok, err := other.Lock("job", time.Minute, 0); ok || err != nil {
+		t.Fatalf("Lock with no timeout = %v, %v; want false, nil", ok, err)
+	}
+}
+
+func TestTypedDecodeFailureIsNotFound(t *testing.T) {
+	c := newCache(t)
+	must(t, c.SetString("k", "{not json", time.Minute))
+	type point struct{ X int }
+	if _, ok, err := cache.Get[point](c, "k"); ok || err == nil {
+		t.Errorf("Get = %v, %v; want false and an error", ok, err)
+	}
+	if _, ok, err := cache.GetJSON[point](c, "k"); ok || err == nil {
+		t.Errorf("GetJSON = %v, %v; want false and an error", ok, err)
+	}
+	if _, ok, err := cache.Pull[point](c, "k"); ok || err == nil {
+		t.Errorf("Pull = %v, %v; want false and an error", ok, err)
+	}
+}
+
+func TestInvalidArgumentsAreErrors(t *testing.T) {
+	c := newCache(t)
+	load := func() ([]byte, error) { return []byte("v"), nil }
+	for _, tc := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"RateLimit limit 0", second(c.RateLimit("k", 0, time.Second)), cache.ErrInvalidRateLimit},
+		{"RateLimit window 0", second(c.RateLimit("k", 1, 0)), cache.ErrInvalidRateLimit},
+		{"RefreshAhead ttl 0", second(c.RefreshAheadBytes("k", 0, time.Second, load)), cache.ErrInvalidRefreshAhead},
+		{"RefreshAhead ahead 0", second(c.RefreshAheadBytes("k", time.Minute, 0, load)), cache.ErrInvalidRefreshAhead},
+		{"RefreshAhead typed", second(cache.RefreshAhead(c, "k", -1, time.Second, func() (int, error) { return 1, nil })), cache.ErrInvalidRefreshAhead},
+		{"TryLock ttl 0", second(c.TryLock("k", 0)), cache.ErrInvalidTTL},
+		{"Lock ttl 0", second(c.Lock("k", 0, time.Second)), cache.ErrInvalidTTL},
+		{"LockHandle ttl 0", second(c.NewLockHandle("k", 0).Acquire()), cache.ErrInvalidTTL},
+	} {
+		if !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+	// refreshAhead >= ttl is allowed, as in goforj/cache: every hit refreshes.
+	if v, err := c.RefreshAheadBytes("k", time.Minute, time.Hour, load); err != nil || string(v) != "v" {
+		t.Fatalf("RefreshAhead with refreshAhead > ttl = %q, %v", v, err)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func TestNullStoreIncrementReturnsZero(t *testing.T) {
+	c := cache.NewCache(cache.NewNullStore(t.Context()))
+	if n, err := c.Increment("k", 5, time.Minute); n != 0 || err != nil {
+		t.Fatalf("Increment = %d, %v; want 0, nil", n, err)
+	}
+	if n, err := c.Decrement("k", 5, time.Minute); n != 0 || err != nil {
+		t.Fatalf("Decrement = %d, %v; want 0, nil", n, err)
+	}
+}
+
+func TestRememberStaleWithoutTTLsKeepsNoStaleCopy(t *testing.T) {
+	c := newCache(t)
+	if _, _, err := c.RememberStaleBytes("k", 0, 0, func() ([]byte, error) { return []byte("v"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := c.GetBytes("k:__stale"); found {
+		t.Fatal("stale copy written with ttl and staleTTL <= 0")
+	}
+	if _, found, _ := c.GetBytes("k"); !found {
+		t.Fatal("value not written")
+	}
+}
+
+func TestNilStoreFailsEveryOperation(t *testing.T) {
+	for _, c := range []*cache.Cache{cache.NewCache(nil), cache.NewCacheWithTTL(nil, time.Minute)} {
+		if err := c.Ready(); !errors.Is(err, cachecore.ErrNilStore) {
+			t.Errorf("Ready = %v", err)
+		}
+		if _, _, err := c.GetBytes("k"); !errors.Is(err, cachecore.ErrNilStore) {
+			t.Errorf("GetBytes = %v", err)
+		}
+		if err := c.SetString("k", "v", time.Minute); !errors.Is(err, cachecore.ErrNilStore) {
+			t.Errorf("SetString = %v", err)
+		}
+		if _, err := c.TryLock("k", time.Minute); !errors.Is(err, cachecore.ErrNilStore) {
+			t.Errorf("TryLock = %v", err)
+		}
+		if _, err := c.RememberBytes("k", time.Minute, func() ([]byte, error) { return []byte("v"), nil }); !errors.Is(err, cachecore.ErrNilStore) {
+			t.Errorf("RememberBytes = %v", err)
+		}
+		if _, err := c.Increment("k", 1, time.Minute); !errors.Is(err, cachecore.ErrNilStore) {
+			t.Errorf("Increment = %v", err)
+		}
+		_ = c.Driver()
+	}
+}
+
+func TestListPageQueryMatchesSubstring(t *testing.T) {
+	c := newCache(t)
+	must(t, c.SetString("page/a", "1", time.Minute))
+	must(t, c.SetString("page/b", "2", time.Minute))
+	res, err := cache.ListPage(context.Background(), c, cachecore.ListPageOptions{Query: "/b"})
+	if err != nil || len(res.Entries) != 1 || res.Entries[0].Key != "page/b" {
+		t.Fatalf("ListPage = %+v, %v; want page/b only", res, err)
+	}
+}
+
+// TestLockHandleReleasesWhenCallbackPanics: Get and Block used to leave the
+// lock held until its TTL ran out when the callback panicked.
+func TestLockHandleReleasesWhenCallbackPanics(t *testing.T) {
+	c := newCache(t)
+	for name, run := range map[string]func(h *cache.LockHandle, fn func() error){
+		"Get":   func(h *cache.LockHandle, fn func() error) { _, _ = h.Get(fn) },
+		"Block": func(h *cache.LockHandle, fn func() error) { _, _ = h.Block(time.Second, time.Millisecond, fn) },
+	} {
+		h := c.NewLockHandle("job-"+name, time.Hour)
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("%s: recovered %v, want the callback's panic", name, r)
+				}
+			}()
+			run(h, func() error { panic("boom") })
+		}()
+		if ok, err := c.TryLock("job-"+name, time.Minute); !ok || err != nil {
+			t.Errorf("%s: lock still held after the callback panicked (%v, %v)", name, ok, err)
+		}
+	}
+}
+
+func TestLockHandleNilCallbackIsError(t *testing.T) {
+	c := newCache(t)
+	h := c.NewLockHandle("job", time.Hour)
+	if ok, err := h.Get(nil); ok || !errors.Is(err, cache.ErrNilCallback) {
+		t.Fatalf("Get(nil) = %v, %v", ok, err)
+	}
+	if ok, err := h.Block(time.Second, time.Millisecond, nil); ok || !errors.Is(err, cache.ErrNilCallback) {
+		t.Fatalf("Block(nil) = %v, %v", ok, err)
+	}
+	if ok, _ := c.TryLock("job", time.Minute); !ok {
+		t.Fatal("lock held after a nil callback")
+	}
+}
+
+// TestLockKeyIsGoforjLockKey: a goforj/cache process holding "job" stores
+// its owner token at "__lock:job"; ours must see that lock as held.
+func TestLockKeyIsGoforjLockKey(t *testing.T) {
+	c := newCache(t)
+	if ok, err := c.Add("__lock:job", []byte("goforj-owner-token"), time.Minute); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if ok, err := c.TryLock("job", time.Minute); ok || err != nil {
+		t.Fatalf("TryLock over a goforj lock = %v, %v; want false", ok, err)
+	}
+	must(t, c.Delete("__lock:job"))
+	if ok, _ := c.TryLock("job", time.Minute); !ok {
+		t.Fatal("TryLock failed")
+	}
+	if _, found, _ := c.GetBytes("__lock:job"); !found {
+		t.Fatal("lock not stored at __lock:job")
+	}
+}
+
+// TestRefreshAheadWritesGoforjExpiry checks the metadata key and value that
+// goforj/cache reads to decide when to refresh.
+func TestRefreshAheadWritesGoforjExpiry(t *testing.T) {
+	c := newCache(t)
+	before := time.Now()
+	if _, err := c.RefreshAheadBytes("k", time.Minute, time.Second, func() ([]byte, error) { return []byte("v"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	b, found, err := c.GetBytes("k:__refresh_exp")
+	if err != nil || !found {
+		t.Fatalf("k:__refresh_exp = %v, %v", found, err)
+	}
+	var ns int64
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			t.Fatalf("k:__refresh_exp = %q, want decimal Unix nanoseconds", b)
+		}
+		ns = ns*10 + int64(d-'0')
+	}
+	if exp := time.Unix(0, ns); exp.Before(before.Add(time.Minute)) || exp.After(time.Now().Add(time.Minute)) {
+		t.Fatalf("refresh expiry %v, want about a minute from now", exp)
+	}
+}
