@@ -3,8 +3,9 @@ package cache
 import "time"
 
 // Increment adds delta to the counter at key and returns the new value. A
-// missing counter starts at zero and expires after ttl; incrementing an
-// existing counter keeps its expiry. A value that is not an integer yields
+// missing counter starts at zero. As in goforj/cache, every call gives the
+// counter ttl (resolved like SetBytes's) from now, so a counter incremented
+// more often than ttl never expires. A value that is not an integer yields
 // ErrNotNumeric.
 func (c *Cache) Increment(key string, delta int64, ttl time.Duration) (int64, error) {
 	start := c.begin()

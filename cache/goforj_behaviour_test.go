@@ -213,3 +213,27 @@ func TestRefreshAheadWritesGoforjExpiry(t *testing.T) {
 		t.Fatalf("refresh expiry %v, want about a minute from now", exp)
 	}
 }
+
+// TestIncrementRestartsCounterTTL: goforj/cache's stores give a counter the
+// ttl of every Increment; ours used to keep the expiry of the first.
+func TestIncrementRestartsCounterTTL(t *testing.T) {
+	ctx := t.Context()
+	for _, s := range []cachecore.Store{cache.NewMemoryStore(ctx), cache.NewFileStore(ctx, t.TempDir())} {
+		c := cache.NewCache(s)
+		if _, err := c.Increment("n", 1, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Increment("n", 1, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if d := expiresIn(t, s, "n"); d < 59*time.Minute {
+			t.Errorf("%s: counter expires in %v, want the hour of the last Increment", s.Driver(), d)
+		}
+		if _, err := c.Decrement("n", 1, 2*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if d := expiresIn(t, s, "n"); d > 2*time.Minute {
+			t.Errorf("%s: counter expires in %v after Decrement, want 2m", s.Driver(), d)
+		}
+	}
+}

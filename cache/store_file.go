@@ -363,7 +363,7 @@ func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl 
 		return 0, err
 	}
 	expiresAt := old.expiresAt
-	if !found {
+	if !found || ttl > 0 {
 		expiresAt = expiry(ttl)
 	}
 	if err := s.write(path, key, expiresAt, text); err != nil {

@@ -162,7 +162,7 @@ func (s *memoryStore) Increment(ctx context.Context, key string, delta int64, tt
 		return 0, err
 	}
 	e := memoryEntry{value: text, expiresAt: old.expiresAt}
-	if !found {
+	if !found || ttl > 0 {
 		e.expiresAt = expiry(ttl)
 	}
 	s.entries[key] = e
