@@ -19,8 +19,8 @@ var ErrNotFound = groupcache.ErrNotFound
 
 // GroupGetter returns a groupcache.Getter for a group behind a group store,
 // whose values the facade's typed helpers read: load's result is encoded
-// with the default codec, the one Get[T], Set[T] and Remember[T] use (raw
-// bytes for string and []byte, JSON otherwise). load reports a key without
+// with the default codec, the one Get[T], Set[T] and Remember[T] use
+// (JSON; see Set). load reports a key without
 // a value by returning ErrNotFound, and any other error fails the Get.
 //
 // Keys of the facade's own bookkeeping (locks "__lock:k", stale copies

@@ -111,7 +111,7 @@ func (c *Cache) rememberStale(key string, ttl, staleTTL time.Duration, fn func()
 }
 
 // Remember is the ergonomic, typed remember helper using the default codec
-// (raw bytes for string and []byte, JSON otherwise). See RememberBytes. The
+// (JSON; see Set). See RememberBytes. The
 // value returned after a load is the decoded stored form, the same value a
 // later hit returns.
 func Remember[T any](cache *Cache, key string, ttl time.Duration, fn func() (T, error)) (T, error) {
