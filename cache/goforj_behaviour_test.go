@@ -237,3 +237,26 @@ func TestIncrementRestartsCounterTTL(t *testing.T) {
 		}
 	}
 }
+
+// TestUnlockNotHeldByAnyoneSucceeds: goforj/cache returns nil from Unlock
+// of a key no one holds; ErrLockNotHeld is kept for a lock another owner
+// holds now.
+func TestUnlockNotHeldByAnyoneSucceeds(t *testing.T) {
+	c := newCache(t)
+	if err := c.Unlock("never-locked"); err != nil {
+		t.Fatalf("Unlock of a never-locked key = %v, want nil", err)
+	}
+	other := cache.NewCache(c.Store())
+	if ok, _ := other.TryLock("job", time.Minute); !ok {
+		t.Fatal("TryLock failed")
+	}
+	if err := c.Unlock("job"); !errors.Is(err, cache.ErrLockNotHeld) {
+		t.Fatalf("Unlock of another owner's lock = %v, want ErrLockNotHeld", err)
+	}
+	if ok, _ := c.TryLock("job", time.Minute); ok {
+		t.Fatal("Unlock released another owner's lock")
+	}
+	if err := c.NewLockHandle("job", time.Minute).Release(); err != nil {
+		t.Fatalf("Release of a handle that never acquired = %v, want nil", err)
+	}
+}

@@ -48,26 +48,35 @@ func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 // Unlock releases a lock acquired through TryLock or Lock on this Cache or
 // a handle derived from it. It deletes the lock only while it still holds
 // this Cache's token, so a caller whose lease ran out cannot release
-// another owner's lock; that case returns ErrLockNotHeld, as does
-// unlocking a key this Cache did not lock. When the store call fails (a
-// cancelled context, an unreachable backend), the Cache still counts the
-// lock as held and Unlock can be retried once it has returned; a
-// concurrent Unlock of the key meanwhile reports ErrLockNotHeld.
+// another owner's lock.
+//
+// As in goforj/cache, unlocking a key that no one holds (never locked, or
+// already unlocked, or its lease ran out) returns nil. Unlike goforj/cache,
+// which also returns nil there, Unlock returns ErrLockNotHeld when another
+// owner holds the lock now: the caller's lease ran out during its critical
+// section, which was therefore not exclusive to the end. When the store
+// call fails (a cancelled context, an unreachable backend), the Cache
+// still counts the lock as held and Unlock can be retried once it has
+// returned.
 //
 // The Cache is one owner: if a lease runs out and the same Cache acquires
 // the key again, Unlock releases the newer acquisition. Use a LockHandle
 // per holder when goroutines of one process contend for a key.
 func (c *Cache) Unlock(key string) error {
 	start := c.begin()
-	err := ErrLockNotHeld
+	var err error
 	if held, ok := c.shared.locks.take(key); ok {
 		var spent bool
 		spent, err = c.release(held.storeKey, c.shared.lockToken)
 		if !spent {
 			c.shared.locks.restore(key, held)
 		}
+	} else {
+		// Not recorded as held: a second Unlock, or a key never locked
+		// here. Only the store knows whether another owner holds it.
+		_, err = c.release(lockKey(key), c.shared.lockToken)
 	}
-	c.observe("unlock", key, start, false, err)
+	c.observe("unlock", key, start, err == nil, err)
 	return err
 }
 

@@ -20,8 +20,9 @@ func TestTryLockExcludesAndUnlockReleases(t *testing.T) {
 		t.Fatal("second TryLock succeeded while held")
 	}
 	must(t, c.Unlock("job"))
-	if err := c.Unlock("job"); !errors.Is(err, cache.ErrLockNotHeld) {
-		t.Fatalf("second Unlock = %v, want ErrLockNotHeld", err)
+	// As in goforj/cache, unlocking a lock no one holds succeeds.
+	if err := c.Unlock("job"); err != nil {
+		t.Fatalf("second Unlock = %v, want nil", err)
 	}
 	if ok, _ := c.TryLock("job", time.Minute); !ok {
 		t.Fatal("TryLock after Unlock failed")
