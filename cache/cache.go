@@ -107,10 +107,7 @@ func (c *Cache) Driver() cachecore.Driver { return c.store.Driver() }
 // Ready checks whether the underlying store is ready to serve requests,
 // including whether its configuration was valid.
 func (c *Cache) Ready() error {
-	start := c.begin()
-	err := c.store.Ready(c.ctx)
-	c.observe("ready", "", start, false, err)
-	return err
+	return c.store.Ready(c.ctx)
 }
 
 // Store returns the underlying store implementation.

@@ -10,7 +10,7 @@ import "time"
 func (c *Cache) Increment(key string, delta int64, ttl time.Duration) (int64, error) {
 	start := c.begin()
 	n, err := c.store.Increment(c.ctx, key, delta, c.ttl(ttl))
-	c.observe("increment", key, start, false, err)
+	c.observe("increment", key, start, err == nil, err)
 	return n, err
 }
 
@@ -19,6 +19,6 @@ func (c *Cache) Increment(key string, delta int64, ttl time.Duration) (int64, er
 func (c *Cache) Decrement(key string, delta int64, ttl time.Duration) (int64, error) {
 	start := c.begin()
 	n, err := c.store.Decrement(c.ctx, key, delta, c.ttl(ttl))
-	c.observe("decrement", key, start, false, err)
+	c.observe("decrement", key, start, err == nil, err)
 	return n, err
 }

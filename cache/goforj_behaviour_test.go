@@ -260,3 +260,63 @@ func TestUnlockNotHeldByAnyoneSucceeds(t *testing.T) {
 		t.Fatalf("Release of a handle that never acquired = %v, want nil", err)
 	}
 }
+
+// TestObserverEventsUseGoforjNames pins the operation names, nesting and
+// hit values goforj/cache reports, which dashboards are built on.
+func TestObserverEventsUseGoforjNames(t *testing.T) {
+	rec := new(recorder)
+	c := newCache(t).WithObserver(rec)
+	other := cache.NewCache(c.Store())
+	_, _ = other.TryLock("held", time.Minute)
+	type point struct{ X int }
+
+	_, _ = c.TryLock("job", time.Minute)
+	_, _ = c.Lock("held", time.Minute, 15*time.Millisecond)
+	_ = c.Unlock("job")
+	_ = cache.SetJSON(c, "j", point{1}, time.Minute)
+	_, _, _ = cache.GetJSON[point](c, "j")
+	_, _, _ = c.GetString("j")
+	_, _ = c.BatchGetBytes("j", "nope")
+	_ = c.DeleteMany("a", "b")
+	_, _, _ = c.PullBytes("j")
+	_, _ = cache.Remember(c, "r", time.Minute, func() (int, error) { return 1, nil })
+	_ = c.Ready()
+
+	var got []string
+	for _, e := range rec.events {
+		got = append(got, e.Operation+":"+e.Key+":"+map[bool]string{true: "hit", false: "miss"}[e.Hit])
+	}
+	want := []string{
+		"try_lock:job:hit",
+		"try_lock:held:miss", "lock:held:miss",
+		"unlock:job:hit",
+		"set:j:miss", "set_json:j:miss",
+		"get:j:hit", "get_json:j:hit",
+		"get:j:hit", "get_string:j:hit",
+		"get:j:hit", "get:nope:miss",
+		"delete_many:a:hit", "delete_many:b:hit",
+		"get:j:hit", "delete:j:hit", "pull:j:hit",
+		"get:r:miss", "set:r:miss",
+	}
+	// Lock retries until its timeout, so it may report several attempts.
+	var dedup []string
+	for _, g := range got {
+		if g == "try_lock:held:miss" && len(dedup) > 0 && dedup[len(dedup)-1] == g {
+			continue
+		}
+		dedup = append(dedup, g)
+	}
+	if len(dedup) != len(want) {
+		t.Fatalf("events\n%q\nwant\n%q", dedup, want)
+	}
+	for i := range want {
+		if dedup[i] != want[i] {
+			t.Fatalf("event %d = %q, want %q\nall: %q", i, dedup[i], want[i], dedup)
+		}
+	}
+	rec.events = nil
+	_, _ = c.RateLimit("ip", 10, time.Minute)
+	if len(rec.events) != 1 || rec.events[0].Operation != "increment" || !rec.events[0].Hit {
+		t.Fatalf("RateLimit events = %+v, want one increment of the window's counter", rec.events)
+	}
+}

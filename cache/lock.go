@@ -19,13 +19,11 @@ const DefaultLockRetryInterval = 50 * time.Millisecond
 // handles derived from it; Unlock deletes the entry only while it holds
 // that token. ttl must be positive (ErrInvalidTTL).
 func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
-	start := c.begin()
 	lk := lockKey(key)
-	ok, err := c.acquire(lk, c.shared.lockToken, ttl)
+	ok, err := c.acquire(key, lk, c.shared.lockToken, ttl)
 	if ok {
 		c.rememberLock(key, lk, ttl)
 	}
-	c.observe("lock", key, start, ok, err)
 	return ok, err
 }
 
@@ -37,7 +35,7 @@ func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
 func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 	start := c.begin()
 	lk := lockKey(key)
-	ok, err := c.acquireWait(lk, c.shared.lockToken, ttl, timeout, DefaultLockRetryInterval)
+	ok, err := c.acquireWait(key, lk, c.shared.lockToken, ttl, timeout, DefaultLockRetryInterval)
 	if ok {
 		c.rememberLock(key, lk, ttl)
 	}
@@ -97,23 +95,28 @@ func newToken() []byte {
 
 // acquire makes one attempt to create the lock entry storeKey holding
 // token.
-func (c *Cache) acquire(storeKey string, token []byte, ttl time.Duration) (bool, error) {
-	if ttl <= 0 {
-		return false, ErrInvalidTTL
+// Every attempt is reported to the observer as "try_lock" under key, as
+// goforj/cache reports it.
+func (c *Cache) acquire(key, storeKey string, token []byte, ttl time.Duration) (bool, error) {
+	start := c.begin()
+	ok, err := false, ErrInvalidTTL
+	if ttl > 0 {
+		ok, err = c.store.Add(c.ctx, storeKey, token, ttl)
 	}
-	return c.store.Add(c.ctx, storeKey, token, ttl)
+	c.observe("try_lock", key, start, ok, err)
+	return ok, err
 }
 
 // acquireWait retries acquire every retry until timeout, after which it
 // returns context.DeadlineExceeded. The loop is bounded by the deadline and
 // by the context. A timeout <= 0 makes one attempt.
-func (c *Cache) acquireWait(storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
+func (c *Cache) acquireWait(key, storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
 	if retry <= 0 {
 		retry = DefaultLockRetryInterval
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		ok, err := c.acquire(storeKey, token, ttl)
+		ok, err := c.acquire(key, storeKey, token, ttl)
 		if ok || err != nil {
 			return ok, err
 		}

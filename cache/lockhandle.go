@@ -49,10 +49,8 @@ func (l *LockHandle) WithContext(ctx context.Context) *LockHandle {
 // Acquire attempts to acquire the lock once (non-blocking). A handle that
 // already holds the lock reports false, like any other contender.
 func (l *LockHandle) Acquire() (bool, error) {
-	start := l.c.begin()
-	ok, err := l.c.acquire(l.storeKey, l.token, l.ttl)
+	ok, err := l.c.acquire(l.key, l.storeKey, l.token, l.ttl)
 	l.hold(ok)
-	l.c.observe("lock", l.key, start, ok, err)
 	return ok, err
 }
 
@@ -87,7 +85,7 @@ func (l *LockHandle) Release() error {
 	if spent {
 		l.state.held = false
 	}
-	l.c.observe("unlock", l.key, start, false, err)
+	l.c.observe("unlock", l.key, start, err == nil, err)
 	return err
 }
 
@@ -117,7 +115,7 @@ func (l *LockHandle) Block(timeout, retryInterval time.Duration, fn func() error
 		return false, ErrNilCallback
 	}
 	start := l.c.begin()
-	ok, err := l.c.acquireWait(l.storeKey, l.token, l.ttl, timeout, retryInterval)
+	ok, err := l.c.acquireWait(l.key, l.storeKey, l.token, l.ttl, timeout, retryInterval)
 	l.hold(ok)
 	l.c.observe("lock", l.key, start, ok, err)
 	if !ok || err != nil {

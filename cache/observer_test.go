@@ -38,8 +38,10 @@ func TestObserverSeesOperations(t *testing.T) {
 		err bool
 	}{
 		{"set", "k", false, false},
+		{"set_string", "k", false, false},
 		{"get", "k", true, false},
 		{"get", "missing", false, false},
+		{"get", "k", true, false},
 		{"remember", "k", true, false},
 		{"increment", "k", false, true},
 	}
@@ -52,8 +54,8 @@ func TestObserverSeesOperations(t *testing.T) {
 			t.Errorf("event %d = %+v, want %+v", i, e, w)
 		}
 	}
-	if !errors.Is(rec.events[4].Err, cache.ErrNotNumeric) {
-		t.Errorf("increment event error = %v", rec.events[4].Err)
+	if !errors.Is(rec.events[6].Err, cache.ErrNotNumeric) {
+		t.Errorf("increment event error = %v", rec.events[6].Err)
 	}
 }
 

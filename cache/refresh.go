@@ -34,8 +34,8 @@ func (c *Cache) RefreshAheadBytes(key string, ttl, refreshAhead time.Duration, f
 		c.observe("refresh_ahead", key, start, false, ErrInvalidRefreshAhead)
 		return nil, ErrInvalidRefreshAhead
 	}
-	v, hit, err := c.refreshAhead(key, ttl, refreshAhead, fn)
-	c.observe("refresh_ahead", key, start, hit, err)
+	v, _, err := c.refreshAhead(key, ttl, refreshAhead, fn)
+	c.observe("refresh_ahead", key, start, err == nil, err)
 	return v, err
 }
 
@@ -75,7 +75,7 @@ func (c *Cache) refreshAhead(key string, ttl, ahead time.Duration, fn func() ([]
 // nearExpiry reports whether the value under key is due for a refresh. A
 // failed read reports false: a backend in trouble is not asked for a load.
 func (c *Cache) nearExpiry(key string, ahead time.Duration) bool {
-	b, found, err := c.store.Get(c.ctx, refreshExpKey(key))
+	b, found, err := c.get(c.ctx, refreshExpKey(key))
 	if err != nil {
 		return false
 	}
@@ -97,10 +97,10 @@ func (c *Cache) loadFresh(ctx context.Context, t ticket, key string, ttl, ahead 
 	}
 	err = t.commit(func() error {
 		exp := time.Now().Add(ttl).UnixNano()
-		if err := c.store.Set(ctx, key, v, ttl); err != nil {
+		if err := c.set(ctx, key, v, ttl); err != nil {
 			return err
 		}
-		return c.store.Set(ctx, refreshExpKey(key), strconv.AppendInt(nil, exp, 10), ttl)
+		return c.set(ctx, refreshExpKey(key), strconv.AppendInt(nil, exp, 10), ttl)
 	})
 	if err != nil {
 		return v, fmt.Errorf("cache: storing loaded value for %q: %w", key, err)

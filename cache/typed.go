@@ -13,7 +13,10 @@ func Get[T any](cache *Cache, key string) (T, bool, error) {
 // context. Unlike Get, it does not fall back to the raw bytes for string
 // and []byte: a value that is not JSON is an error with found false.
 func GetJSON[T any](cache *Cache, key string) (T, bool, error) {
-	return getWith(cache, key, jsonCodec[T]())
+	start := cache.begin()
+	v, found, err := getWith(cache, key, jsonCodec[T]())
+	cache.observe("get_json", key, start, found, err)
+	return v, found, err
 }
 
 // Set encodes value with the default codec and writes it to key. The
@@ -29,7 +32,10 @@ func Set[T any](cache *Cache, key string, value T, ttl time.Duration) error {
 // SetJSON encodes value as JSON and writes it to key using the Cache's
 // context, as Set does.
 func SetJSON[T any](cache *Cache, key string, value T, ttl time.Duration) error {
-	return setWith(cache, key, value, ttl, jsonCodec[T]())
+	start := cache.begin()
+	err := setWith(cache, key, value, ttl, jsonCodec[T]())
+	cache.observe("set_json", key, start, false, err)
+	return err
 }
 
 // Pull returns a typed value for key and removes it, using the default
