@@ -37,9 +37,9 @@ var (
 
 // Errors of the facade itself.
 var (
-	// ErrLockNotHeld is returned when releasing a lock that the caller does
-	// not hold: it was never acquired through this Cache or handle, or its
-	// lease ran out and another owner now holds it.
+	// ErrLockNotHeld is returned when releasing a lock that another owner
+	// holds now: the caller's lease ran out, or it never held the lock.
+	// Releasing a lock that no one holds is not an error.
 	ErrLockNotHeld = errors.New("cache: lock not held by this owner")
 	// ErrInvalidTTL is returned by lock operations given a ttl <= 0; a lock
 	// without a lease would outlive a crashed holder forever.
