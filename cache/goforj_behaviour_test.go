@@ -320,3 +320,25 @@ func TestObserverEventsUseGoforjNames(t *testing.T) {
 		t.Fatalf("RateLimit events = %+v, want one increment of the window's counter", rec.events)
 	}
 }
+
+// TestDefaultTTLIsFiveMinutes: goforj/cache's NewCache and
+// NewCacheWithTTL(store, ttl <= 0) give writes without a ttl five minutes.
+func TestDefaultTTLIsFiveMinutes(t *testing.T) {
+	for name, s := range map[string]cachecore.Store{
+		"memory": cache.NewMemoryStore(t.Context()),
+		"file":   cache.NewFileStore(t.Context(), t.TempDir()),
+	} {
+		for _, c := range []*cache.Cache{cache.NewCache(s), cache.NewCacheWithTTL(s, 0), cache.NewCacheWithTTL(s, -time.Second)} {
+			must(t, c.SetString("k", "v", 0))
+			if d := expiresIn(t, s, "k"); d > cache.DefaultTTL || d < cache.DefaultTTL-time.Minute {
+				t.Errorf("%s: ttl 0 expires in %v, want %v", name, d, cache.DefaultTTL)
+			}
+			if _, err := c.Increment("n", 1, 0); err != nil {
+				t.Fatal(err)
+			}
+			if d := expiresIn(t, s, "n"); d > cache.DefaultTTL || d < cache.DefaultTTL-time.Minute {
+				t.Errorf("%s: counter with ttl 0 expires in %v, want %v", name, d, cache.DefaultTTL)
+			}
+		}
+	}
+}
