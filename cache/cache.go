@@ -47,8 +47,13 @@ type shared struct {
 const MaxBackgroundRefreshes = 32
 
 // NewCache creates a cache facade bound to a concrete store. Writes with
-// ttl <= 0 get the store's default TTL (its BaseConfig.DefaultTTL, or no
-// expiry). store must not be nil.
+// ttl <= 0 get the store's default TTL: its BaseConfig.DefaultTTL, which
+// for the stores of this package defaults to DefaultTTL, as in
+// goforj/cache.
+//
+// goforj/cache panics given a nil store; this package never panics: a
+// Cache over a nil store fails Ready and every operation with an error
+// wrapping cachecore.ErrNilStore.
 func NewCache(store cachecore.Store) *Cache {
 	return NewCacheWithTTL(store, 0)
 }
@@ -57,6 +62,9 @@ func NewCache(store cachecore.Store) *Cache {
 // ttl <= 0; it takes precedence over the store's default. A defaultTTL <= 0
 // behaves like NewCache.
 func NewCacheWithTTL(store cachecore.Store, defaultTTL time.Duration) *Cache {
+	if store == nil {
+		store, _ = cachecore.WrapStore(nil, cachecore.BaseConfig{})
+	}
 	return &Cache{
 		store:      store,
 		ctx:        context.Background(),
@@ -83,12 +91,14 @@ func (c *Cache) WithContext(ctx context.Context) *Cache {
 	return &d
 }
 
-// WithObserver returns a derived handle that reports every operation to o,
-// replacing any previous observer. A nil o disables reporting.
+// WithObserver sets the observer that every operation of c is reported to,
+// replacing any previous one, and returns c. As in goforj/cache it changes
+// c in place, so call it before c is used concurrently; handles derived
+// from c afterwards (WithContext) report to o as well. A nil o disables
+// reporting.
 func (c *Cache) WithObserver(o Observer) *Cache {
-	d := *c
-	d.observer = o
-	return &d
+	c.observer = o
+	return c
 }
 
 // Driver reports the kind of the underlying store.
@@ -97,10 +107,7 @@ func (c *Cache) Driver() cachecore.Driver { return c.store.Driver() }
 // Ready checks whether the underlying store is ready to serve requests,
 // including whether its configuration was valid.
 func (c *Cache) Ready() error {
-	start := c.begin()
-	err := c.store.Ready(c.ctx)
-	c.observe("ready", "", start, false, err)
-	return err
+	return c.store.Ready(c.ctx)
 }
 
 // Store returns the underlying store implementation.

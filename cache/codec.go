@@ -28,31 +28,38 @@ func (vc ValueCodec[T]) decode(b []byte) (T, error) {
 	return decodeDefault[T](b)
 }
 
-// encodeDefault stores string and []byte as their raw bytes, so the typed
-// and the bytes/string APIs read each other's values, and JSON-encodes
-// everything else. Only those exact types are raw; named types such as
-// `type Mode string` go through JSON like any other type.
-func encodeDefault[T any](v T) ([]byte, error) {
-	switch x := any(v).(type) {
-	case string:
-		return []byte(x), nil
-	case []byte:
-		return x, nil
-	}
-	return json.Marshal(v)
-}
+// encodeDefault JSON-encodes every value, strings and []byte included (a
+// []byte as a base64 JSON string), as goforj/cache does, so that processes
+// of either package read each other's typed values.
+func encodeDefault[T any](v T) ([]byte, error) { return json.Marshal(v) }
 
+// decodeDefault decodes JSON. For exactly string and []byte it falls back
+// to the stored bytes themselves when they are not a JSON string, so that
+// values written by SetString and SetBytes, or by versions of this package
+// that stored them raw, stay readable. A raw value that happens to be a
+// JSON string literal, such as the 4 bytes "ab" with their quotes, decodes
+// as JSON.
 func decodeDefault[T any](b []byte) (T, error) {
 	var v T
 	switch p := any(&v).(type) {
 	case *string:
+		if isJSONString(b) && json.Unmarshal(b, p) == nil {
+			return v, nil
+		}
 		*p = string(b)
 		return v, nil
 	case *[]byte:
+		if isJSONString(b) && json.Unmarshal(b, p) == nil {
+			return v, nil
+		}
 		*p = bytes.Clone(b)
 		return v, nil
 	}
 	return decodeJSON[T](b)
+}
+
+func isJSONString(b []byte) bool {
+	return len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"'
 }
 
 func encodeJSON[T any](v T) ([]byte, error) { return json.Marshal(v) }

@@ -16,6 +16,14 @@ const (
 	CompressionSnappy = cachecore.CompressionSnappy
 )
 
+// DefaultTTL is the lifetime the memory, file and null stores give entries
+// written with ttl <= 0 when BaseConfig.DefaultTTL is zero: five minutes,
+// as in goforj/cache, so that a Cache's writes without a ttl expire as
+// they would there. A store with a negative DefaultTTL keeps such entries
+// until they are deleted; pass a very long ttl for the same effect per
+// write.
+const DefaultTTL = 5 * time.Minute
+
 // DefaultMemoryCleanupInterval is how often the memory store sweeps expired
 // entries when StoreConfig.MemoryCleanupInterval is zero.
 const DefaultMemoryCleanupInterval = time.Minute

@@ -26,10 +26,13 @@
 // reach "tenant10:". A store without a prefix uses keys unchanged and so
 // sees, and flushes, every prefix's keys.
 //
-// Typed helpers (Get, Set, Remember, ...) store string and []byte values as
-// their raw bytes and everything else as JSON, so Get[string] reads what
-// SetString wrote and GetString reads what Set[string] wrote. GetJSON and
-// SetJSON always use JSON.
+// Typed helpers (Get, Set, Remember, ...) store every value as JSON, as
+// goforj/cache does: Set[string] of "dark" stores the six bytes "dark"
+// with their quotes, a []byte a base64 JSON string. Get[string] and
+// Get[[]byte] fall back to the stored bytes when they are not a JSON
+// string, so they also read what SetString and SetBytes wrote; GetString
+// and GetBytes return the stored bytes as they are. A typed value that
+// does not decode is reported as not found, with the error.
 //
 // # Stored values
 //
@@ -119,8 +122,29 @@
 // ".cache-lock-" and two hex digits serialise writers (see
 // NewFileStoreWithConfig).
 //
-// The facade uses keys starting with "__cache:" for lock, stale-copy,
-// refresh and rate-limit bookkeeping; do not write such keys directly.
+// # Bookkeeping keys
+//
+// The facade keeps its own entries next to the application's, under
+// goforj/cache's keys so that processes of both packages sharing a backend
+// cooperate: the lock on key k is "__lock:k", holding its owner's random
+// token; the stale copy of k is "k:__stale"; the refresh-ahead deadline of
+// k is "k:__refresh_exp", decimal Unix nanoseconds. Rate-limit counters
+// are "__cache:rate:k:" followed by the window's length and start in
+// nanoseconds, which differs from goforj/cache's "k:" and bucket number so
+// that limits on one key with different windows count separately. Do not
+// write such keys directly.
+//
+// # Behaviour shared with goforj/cache
+//
+// Writes with ttl <= 0 get the Cache's default (NewCacheWithTTL), else the
+// store's BaseConfig.DefaultTTL, five minutes for this package's stores.
+// Increment and Decrement give the counter the call's ttl afresh. Lock and
+// LockHandle.Block time out with context.DeadlineExceeded. Unlock of a
+// lock no one holds returns nil; of a lock another owner holds now,
+// ErrLockNotHeld. Observer events carry goforj/cache's operation names;
+// see CacheOpEvent. Where this package deliberately differs (it never
+// panics, shares loads, rejects invalid arguments with error variables),
+// the README's "Migrating from goforj/cache" lists it.
 //
 // Cache methods take no context: each Cache carries one, set with
 // WithContext, which returns a cheap derived handle sharing the same store

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"strings"
 
 	"github.com/seed3c1b93bc/groupcache"
 )
@@ -20,16 +19,17 @@ var ErrNotFound = groupcache.ErrNotFound
 
 // GroupGetter returns a groupcache.Getter for a group behind a group store,
 // whose values the facade's typed helpers read: load's result is encoded
-// with the default codec, the one Get[T], Set[T] and Remember[T] use (raw
-// bytes for string and []byte, JSON otherwise). load reports a key without
+// with the default codec, the one Get[T], Set[T] and Remember[T] use
+// (JSON; see Set). load reports a key without
 // a value by returning ErrNotFound, and any other error fails the Get.
 //
-// Keys of the facade's own bookkeeping (locks, stale copies, rate limits,
-// all starting with "__cache:") are reported as not found without calling
-// load, so load sees only application keys.
+// Keys of the facade's own bookkeeping (locks "__lock:k", stale copies
+// "k:__stale", refresh deadlines "k:__refresh_exp" and rate limits
+// "__cache:rate:...") are reported as not found without calling load, so
+// load sees only application keys.
 func GroupGetter[T any](load func(ctx context.Context, key string) (T, error)) groupcache.Getter {
 	return groupcache.GetterFunc(func(ctx context.Context, key string, dest groupcache.Sink) error {
-		if strings.HasPrefix(key, reservedPrefix) {
+		if isBookkeepingKey(key) {
 			return ErrNotFound
 		}
 		v, err := load(ctx, key)

@@ -191,7 +191,11 @@ func TestListPageEntriesEncodeAsJSONArray(t *testing.T) {
 func TestListPageReportsNoExpiryForPermanentEntries(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	for _, s := range []cachecore.Store{cache.NewMemoryStore(ctx), cache.NewFileStore(ctx, t.TempDir())} {
+	forever := cachecore.BaseConfig{DefaultTTL: -1}
+	for _, s := range []cachecore.Store{
+		cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: forever}),
+		cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: forever, FileDir: t.TempDir()}),
+	} {
 		must(t, s.Set(ctx, "forever", []byte("v"), 0))
 		page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
 		if err != nil || len(page.Entries) != 1 || page.Entries[0].ExpiresAt != nil {

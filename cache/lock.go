@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"encoding/binary"
 	"math/rand/v2"
 	"time"
@@ -18,23 +19,23 @@ const DefaultLockRetryInterval = 50 * time.Millisecond
 // handles derived from it; Unlock deletes the entry only while it holds
 // that token. ttl must be positive (ErrInvalidTTL).
 func (c *Cache) TryLock(key string, ttl time.Duration) (bool, error) {
-	start := c.begin()
 	lk := lockKey(key)
-	ok, err := c.acquire(lk, c.shared.lockToken, ttl)
+	ok, err := c.acquire(key, lk, c.shared.lockToken, ttl)
 	if ok {
 		c.rememberLock(key, lk, ttl)
 	}
-	c.observe("lock", key, start, ok, err)
 	return ok, err
 }
 
 // Lock waits until the lock is acquired or timeout elapses, retrying every
-// DefaultLockRetryInterval. It returns false and no error on timeout, and
-// the context's error when the Cache's context ends first.
+// DefaultLockRetryInterval. As in goforj/cache, a timeout returns false
+// with context.DeadlineExceeded, and the context's error is returned when
+// the Cache's context ends first. A timeout <= 0 makes a single attempt,
+// like TryLock (goforj/cache would wait until the context ends).
 func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 	start := c.begin()
 	lk := lockKey(key)
-	ok, err := c.acquireWait(lk, c.shared.lockToken, ttl, timeout, DefaultLockRetryInterval)
+	ok, err := c.acquireWait(key, lk, c.shared.lockToken, ttl, timeout, DefaultLockRetryInterval)
 	if ok {
 		c.rememberLock(key, lk, ttl)
 	}
@@ -45,26 +46,35 @@ func (c *Cache) Lock(key string, ttl, timeout time.Duration) (bool, error) {
 // Unlock releases a lock acquired through TryLock or Lock on this Cache or
 // a handle derived from it. It deletes the lock only while it still holds
 // this Cache's token, so a caller whose lease ran out cannot release
-// another owner's lock; that case returns ErrLockNotHeld, as does
-// unlocking a key this Cache did not lock. When the store call fails (a
-// cancelled context, an unreachable backend), the Cache still counts the
-// lock as held and Unlock can be retried once it has returned; a
-// concurrent Unlock of the key meanwhile reports ErrLockNotHeld.
+// another owner's lock.
+//
+// As in goforj/cache, unlocking a key that no one holds (never locked, or
+// already unlocked, or its lease ran out) returns nil. Unlike goforj/cache,
+// which also returns nil there, Unlock returns ErrLockNotHeld when another
+// owner holds the lock now: the caller's lease ran out during its critical
+// section, which was therefore not exclusive to the end. When the store
+// call fails (a cancelled context, an unreachable backend), the Cache
+// still counts the lock as held and Unlock can be retried once it has
+// returned.
 //
 // The Cache is one owner: if a lease runs out and the same Cache acquires
 // the key again, Unlock releases the newer acquisition. Use a LockHandle
 // per holder when goroutines of one process contend for a key.
 func (c *Cache) Unlock(key string) error {
 	start := c.begin()
-	err := ErrLockNotHeld
+	var err error
 	if held, ok := c.shared.locks.take(key); ok {
 		var spent bool
 		spent, err = c.release(held.storeKey, c.shared.lockToken)
 		if !spent {
 			c.shared.locks.restore(key, held)
 		}
+	} else {
+		// Not recorded as held: a second Unlock, or a key never locked
+		// here. Only the store knows whether another owner holds it.
+		_, err = c.release(lockKey(key), c.shared.lockToken)
 	}
-	c.observe("unlock", key, start, false, err)
+	c.observe("unlock", key, start, err == nil, err)
 	return err
 }
 
@@ -85,28 +95,37 @@ func newToken() []byte {
 
 // acquire makes one attempt to create the lock entry storeKey holding
 // token.
-func (c *Cache) acquire(storeKey string, token []byte, ttl time.Duration) (bool, error) {
-	if ttl <= 0 {
-		return false, ErrInvalidTTL
+// Every attempt is reported to the observer as "try_lock" under key, as
+// goforj/cache reports it.
+func (c *Cache) acquire(key, storeKey string, token []byte, ttl time.Duration) (bool, error) {
+	start := c.begin()
+	ok, err := false, ErrInvalidTTL
+	if ttl > 0 {
+		ok, err = c.store.Add(c.ctx, storeKey, token, ttl)
 	}
-	return c.store.Add(c.ctx, storeKey, token, ttl)
+	c.observe("try_lock", key, start, ok, err)
+	return ok, err
 }
 
-// acquireWait retries acquire every retry until timeout. The loop is
-// bounded by the deadline and by the context.
-func (c *Cache) acquireWait(storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
+// acquireWait retries acquire every retry until timeout, after which it
+// returns context.DeadlineExceeded. The loop is bounded by the deadline and
+// by the context. A timeout <= 0 makes one attempt.
+func (c *Cache) acquireWait(key, storeKey string, token []byte, ttl, timeout, retry time.Duration) (bool, error) {
 	if retry <= 0 {
 		retry = DefaultLockRetryInterval
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		ok, err := c.acquire(storeKey, token, ttl)
+		ok, err := c.acquire(key, storeKey, token, ttl)
 		if ok || err != nil {
 			return ok, err
 		}
+		if timeout <= 0 {
+			return false, nil
+		}
 		wait := min(retry, time.Until(deadline))
 		if wait <= 0 {
-			return false, nil
+			return false, context.DeadlineExceeded
 		}
 		t := time.NewTimer(wait)
 		select {

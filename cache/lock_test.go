@@ -20,8 +20,9 @@ func TestTryLockExcludesAndUnlockReleases(t *testing.T) {
 		t.Fatal("second TryLock succeeded while held")
 	}
 	must(t, c.Unlock("job"))
-	if err := c.Unlock("job"); !errors.Is(err, cache.ErrLockNotHeld) {
-		t.Fatalf("second Unlock = %v, want ErrLockNotHeld", err)
+	// As in goforj/cache, unlocking a lock no one holds succeeds.
+	if err := c.Unlock("job"); err != nil {
+		t.Fatalf("second Unlock = %v, want nil", err)
 	}
 	if ok, _ := c.TryLock("job", time.Minute); !ok {
 		t.Fatal("TryLock after Unlock failed")
@@ -140,8 +141,8 @@ func TestLockTimesOutAndHonoursContext(t *testing.T) {
 	}
 	start := time.Now()
 	ok, err := c.Lock("job", time.Minute, 30*time.Millisecond)
-	if ok || err != nil {
-		t.Fatalf("Lock on held key = %v, %v; want false, nil", ok, err)
+	if ok || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Lock on held key = %v, %v; want false, context.DeadlineExceeded", ok, err)
 	}
 	if d := time.Since(start); d < 30*time.Millisecond || d > time.Second {
 		t.Fatalf("Lock returned after %v, want about the 30ms timeout", d)

@@ -49,10 +49,8 @@ func (l *LockHandle) WithContext(ctx context.Context) *LockHandle {
 // Acquire attempts to acquire the lock once (non-blocking). A handle that
 // already holds the lock reports false, like any other contender.
 func (l *LockHandle) Acquire() (bool, error) {
-	start := l.c.begin()
-	ok, err := l.c.acquire(l.storeKey, l.token, l.ttl)
+	ok, err := l.c.acquire(l.key, l.storeKey, l.token, l.ttl)
 	l.hold(ok)
-	l.c.observe("lock", l.key, start, ok, err)
 	return ok, err
 }
 
@@ -87,14 +85,18 @@ func (l *LockHandle) Release() error {
 	if spent {
 		l.state.held = false
 	}
-	l.c.observe("unlock", l.key, start, false, err)
+	l.c.observe("unlock", l.key, start, err == nil, err)
 	return err
 }
 
 // Get acquires the lock once, runs fn if acquired, then releases
 // automatically. It reports whether fn ran, and fn's error, or else the
-// release error.
+// release error. The lock is released even when fn panics, and the panic
+// then continues. A nil fn returns ErrNilCallback without acquiring.
 func (l *LockHandle) Get(fn func() error) (bool, error) {
+	if fn == nil {
+		return false, ErrNilCallback
+	}
 	ok, err := l.Acquire()
 	if !ok || err != nil {
 		return false, err
@@ -103,12 +105,17 @@ func (l *LockHandle) Get(fn func() error) (bool, error) {
 }
 
 // Block waits up to timeout to acquire the lock, runs fn if acquired, then
-// releases. It reports false with no error when the timeout passes first.
+// releases, also when fn panics. As in goforj/cache it reports false with
+// context.DeadlineExceeded when the timeout passes first; see Cache.Lock.
+// A nil fn returns ErrNilCallback without acquiring.
 //
 // retryInterval <= 0 falls back to DefaultLockRetryInterval.
 func (l *LockHandle) Block(timeout, retryInterval time.Duration, fn func() error) (bool, error) {
+	if fn == nil {
+		return false, ErrNilCallback
+	}
 	start := l.c.begin()
-	ok, err := l.c.acquireWait(l.storeKey, l.token, l.ttl, timeout, retryInterval)
+	ok, err := l.c.acquireWait(l.key, l.storeKey, l.token, l.ttl, timeout, retryInterval)
 	l.hold(ok)
 	l.c.observe("lock", l.key, start, ok, err)
 	if !ok || err != nil {
@@ -117,11 +124,14 @@ func (l *LockHandle) Block(timeout, retryInterval time.Duration, fn func() error
 	return true, l.runAndRelease(fn)
 }
 
-func (l *LockHandle) runAndRelease(fn func() error) error {
-	ferr := fn()
-	rerr := l.Release()
-	if ferr != nil {
-		return ferr
-	}
-	return rerr
+// runAndRelease runs fn and releases the lock. The release is deferred so
+// that a panicking fn does not leave the lock held until its lease runs
+// out; the panic continues once the lock is released.
+func (l *LockHandle) runAndRelease(fn func() error) (err error) {
+	defer func() {
+		if rerr := l.Release(); err == nil {
+			err = rerr
+		}
+	}()
+	return fn()
 }

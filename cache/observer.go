@@ -28,22 +28,48 @@ func (f ObserverFunc) OnCacheOp(ctx context.Context, event CacheOpEvent) { f(ctx
 
 // CacheOpEvent describes one completed Cache operation.
 type CacheOpEvent struct {
-	// Operation names the method: "get", "get_many", "pull", "set",
-	// "set_many", "add", "increment", "decrement", "delete", "delete_many",
-	// "flush", "ready", "lock", "unlock", "rate_limit", "remember",
-	// "remember_stale", "refresh_ahead", "refresh_background" or
-	// "undecodable". Typed helpers report the operation of the bytes
-	// method they use. "undecodable" is reported, in addition to the
-	// operation's own event, when a remember-style operation found an
-	// entry the store could not decode and loaded over it; Err holds the
-	// decode error.
+	// Operation names what happened, with goforj/cache's names and
+	// nesting, so dashboards built on its events keep working: every store
+	// read is a "get" and every write a "set", and helpers report their
+	// own event after those of the reads and writes they make.
+	//
+	//	GetBytes, Get[T]        get
+	//	GetString, GetJSON[T]   get, then get_string or get_json
+	//	BatchGetBytes           get per key
+	//	SetBytes, Set[T]        set; SetString and SetJSON add set_string, set_json
+	//	BatchSetBytes           set per key
+	//	Add                     add
+	//	Increment, Decrement    increment, decrement
+	//	RateLimit               increment of the window's counter key
+	//	TryLock, Acquire        try_lock
+	//	Lock, Block             try_lock per attempt, then lock
+	//	Unlock, Release         unlock
+	//	PullBytes, Pull[T]      get, delete (when found), pull
+	//	Delete, Flush           delete, flush
+	//	DeleteMany              delete_many per key
+	//	RememberBytes           get, set after a load, remember
+	//	Remember[T]             get, set after a load (no remember event)
+	//	RememberStale*          get, sets of the value and its stale copy or
+	//	                        a get of the stale copy, remember_stale
+	//	RefreshAhead*           get, get of the refresh deadline or, after a
+	//	                        load, sets of the value and the deadline,
+	//	                        refresh_ahead
+	//
+	// Two events are this package's own: "refresh_background" ends a
+	// background refresh (after its sets), and "undecodable" follows the
+	// get of a remember-style operation that found an entry the store
+	// could not decode and loaded over it; Err holds the decode error.
+	// Ready, Driver, Store and the inspector report nothing.
 	Operation string
-	// Key is the caller's key; empty for operations on several keys.
+	// Key is the key concerned: the caller's key, or for bookkeeping reads
+	// and writes the bookkeeping key ("k:__stale", "k:__refresh_exp", a
+	// rate-limit counter); empty for Flush.
 	Key string
-	// Hit reports that a read found a value: for remember-style operations,
-	// that the loader did not run; for locks, that the lock was acquired;
-	// for Add, that the key was created; for RateLimit, that the call was
-	// allowed.
+	// Hit reports, as in goforj/cache: for get, get_string and pull that
+	// a value was found (for get_json, also that it decoded); for
+	// try_lock and lock that the lock was acquired; for add that the key
+	// was created; for set events false; for every other operation that
+	// it succeeded.
 	Hit bool
 	// Err is the operation's error, if any.
 	Err error

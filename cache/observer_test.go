@@ -38,8 +38,10 @@ func TestObserverSeesOperations(t *testing.T) {
 		err bool
 	}{
 		{"set", "k", false, false},
+		{"set_string", "k", false, false},
 		{"get", "k", true, false},
 		{"get", "missing", false, false},
+		{"get", "k", true, false},
 		{"remember", "k", true, false},
 		{"increment", "k", false, true},
 	}
@@ -52,17 +54,22 @@ func TestObserverSeesOperations(t *testing.T) {
 			t.Errorf("event %d = %+v, want %+v", i, e, w)
 		}
 	}
-	if !errors.Is(rec.events[4].Err, cache.ErrNotNumeric) {
-		t.Errorf("increment event error = %v", rec.events[4].Err)
+	if !errors.Is(rec.events[6].Err, cache.ErrNotNumeric) {
+		t.Errorf("increment event error = %v", rec.events[6].Err)
 	}
 }
 
-func TestWithObserverDoesNotChangeParent(t *testing.T) {
+// TestWithObserverSetsObserverInPlace checks goforj/cache's contract: a
+// program that ignores WithObserver's result still gets its events.
+func TestWithObserverSetsObserverInPlace(t *testing.T) {
 	rec := new(recorder)
-	parent := newCache(t)
-	_ = parent.WithObserver(rec)
-	_, _, _ = parent.GetBytes("k")
-	if len(rec.events) != 0 {
-		t.Fatalf("parent reported %d events to a child's observer", len(rec.events))
+	c := newCache(t)
+	if got := c.WithObserver(rec); got != c {
+		t.Fatal("WithObserver returned a different Cache")
+	}
+	_, _, _ = c.GetBytes("k")
+	_, _, _ = c.WithContext(context.Background()).GetBytes("k")
+	if len(rec.events) != 2 {
+		t.Fatalf("got %d events, want 2", len(rec.events))
 	}
 }

@@ -24,13 +24,10 @@ type RateLimitStatus struct {
 // coordinating, and each window has its own counter key, named by the
 // window's length and start, that expires shortly after the window ends.
 // Limits on one key with different windows therefore count separately.
-// Denied calls are counted too. A negative
-// limit or a window <= 0 yields ErrInvalidRateLimit.
+// Denied calls are counted too. A limit <= 0 or a window <= 0 yields
+// ErrInvalidRateLimit.
 func (c *Cache) RateLimit(key string, limit int64, window time.Duration) (RateLimitStatus, error) {
-	start := c.begin()
-	st, err := c.rateLimit(key, limit, window)
-	c.observe("rate_limit", key, start, st.Allowed, err)
-	return st, err
+	return c.rateLimit(key, limit, window)
 }
 
 func (c *Cache) rateLimit(key string, limit int64, window time.Duration) (RateLimitStatus, error) {
@@ -38,7 +35,7 @@ func (c *Cache) rateLimit(key string, limit int64, window time.Duration) (RateLi
 }
 
 func (c *Cache) rateLimitAt(now time.Time, key string, limit int64, window time.Duration) (RateLimitStatus, error) {
-	if limit < 0 || window <= 0 {
+	if limit <= 0 || window <= 0 {
 		return RateLimitStatus{}, ErrInvalidRateLimit
 	}
 	windowStart := now.Truncate(window)
@@ -46,7 +43,11 @@ func (c *Cache) rateLimitAt(now time.Time, key string, limit int64, window time.
 	// The counter outlives its window slightly so a call racing the
 	// boundary still finds it; it is never read after the window.
 	ttl := reset.Sub(now) + time.Second
-	n, err := c.store.Increment(c.ctx, rateKey(key, window, windowStart.UnixNano()), 1, ttl)
+	// Reported as goforj/cache reports it: an "increment" of the bucket.
+	start := c.begin()
+	bucket := rateKey(key, window, windowStart.UnixNano())
+	n, err := c.store.Increment(c.ctx, bucket, 1, ttl)
+	c.observe("increment", bucket, start, err == nil, err)
 	if err != nil {
 		return RateLimitStatus{}, err
 	}

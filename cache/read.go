@@ -1,12 +1,21 @@
 package cache
 
-import "github.com/seed3c1b93bc/groupcache/cache/cachecore"
+import (
+	"context"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
 
 // GetBytes returns the bytes stored under key and whether they were found.
 // The slice belongs to the caller.
 func (c *Cache) GetBytes(key string) ([]byte, bool, error) {
+	return c.get(c.ctx, key)
+}
+
+// get reads one store entry and reports it as "get".
+func (c *Cache) get(ctx context.Context, key string) ([]byte, bool, error) {
 	start := c.begin()
-	v, found, err := c.store.Get(c.ctx, key)
+	v, found, err := c.store.Get(ctx, key)
 	c.observe("get", key, start, found, err)
 	return v, found, err
 }
@@ -14,14 +23,15 @@ func (c *Cache) GetBytes(key string) ([]byte, bool, error) {
 // GetString returns the value under key as a string. It reads values
 // written by SetString and by Set[string].
 func (c *Cache) GetString(key string) (string, bool, error) {
+	start := c.begin()
 	v, found, err := c.GetBytes(key)
+	c.observe("get_string", key, start, found, err)
 	return string(v), found, err
 }
 
 // BatchGetBytes returns all found values for the provided keys. Missing
 // keys are omitted from the returned map. It stops at the first store error.
 func (c *Cache) BatchGetBytes(keys ...string) (map[string][]byte, error) {
-	start := c.begin()
 	out := make(map[string][]byte, len(keys))
 	var err error
 	for _, k := range keys {
@@ -29,14 +39,13 @@ func (c *Cache) BatchGetBytes(keys ...string) (map[string][]byte, error) {
 			v     []byte
 			found bool
 		)
-		if v, found, err = c.store.Get(c.ctx, k); err != nil {
+		if v, found, err = c.get(c.ctx, k); err != nil {
 			break
 		}
 		if found {
 			out[k] = v
 		}
 	}
-	c.observe("get_many", "", start, len(out) > 0, err)
 	if err != nil {
 		return nil, err
 	}
@@ -56,12 +65,14 @@ func (c *Cache) PullBytes(key string) ([]byte, bool, error) {
 }
 
 func (c *Cache) pull(key string) ([]byte, bool, error) {
-	v, found, err := c.store.Get(c.ctx, key)
+	v, found, err := c.get(c.ctx, key)
 	if err != nil || !found {
 		return nil, false, err
 	}
 	c.shared.loads.wrote(key)
+	start := c.begin()
 	deleted, err := cachecore.CompareAndDelete(c.ctx, c.store, key, v)
+	c.observe("delete", key, start, err == nil, err)
 	if err != nil || !deleted {
 		return nil, false, err
 	}

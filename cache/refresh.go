@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -10,11 +11,13 @@ import (
 // asynchronously when near expiry. On miss, it computes and stores
 // synchronously.
 //
-// A value is near expiry during the last refreshAhead of its ttl. The Cache
-// tracks this with a marker entry that lives for ttl-refreshAhead, which
-// works on every store; when refreshAhead >= ttl every hit is near expiry.
-// With refreshAhead <= 0, or a ttl that resolves to the store's default
-// (whose length the Cache cannot know), it behaves like RememberBytes.
+// A value is near expiry during the last refreshAhead of its ttl; when
+// refreshAhead >= ttl every hit is near expiry. As in goforj/cache, the
+// Cache stores the value's expiry (decimal Unix nanoseconds) under
+// key+":__refresh_exp" next to it, so processes of either package refresh
+// each other's values; a hit without that entry, or with one that does not
+// parse, is treated as near expiry. ttl and refreshAhead must be positive
+// (ErrInvalidRefreshAhead).
 //
 // At most one background refresh per key runs at a time, and at most
 // MaxBackgroundRefreshes per Cache; refreshes due beyond that are skipped
@@ -27,8 +30,12 @@ import (
 // RememberBytes.
 func (c *Cache) RefreshAheadBytes(key string, ttl, refreshAhead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
 	start := c.begin()
-	v, hit, err := c.refreshAhead(key, c.ttl(ttl), refreshAhead, fn)
-	c.observe("refresh_ahead", key, start, hit, err)
+	if ttl <= 0 || refreshAhead <= 0 {
+		c.observe("refresh_ahead", key, start, false, ErrInvalidRefreshAhead)
+		return nil, ErrInvalidRefreshAhead
+	}
+	v, _, err := c.refreshAhead(key, ttl, refreshAhead, fn)
+	c.observe("refresh_ahead", key, start, err == nil, err)
 	return v, err
 }
 
@@ -53,10 +60,8 @@ func (c *Cache) refreshAhead(key string, ttl, ahead time.Duration, fn func() ([]
 		return nil, false, err
 	}
 	if found {
-		if ahead > 0 && ttl > 0 {
-			if _, fresh, err := c.store.Get(c.ctx, freshKey(key)); err == nil && !fresh {
-				c.refreshInBackground(key, ttl, ahead, fn)
-			}
+		if c.nearExpiry(key, ahead) {
+			c.refreshInBackground(key, ttl, ahead, fn)
 		}
 		return v, true, nil
 	}
@@ -67,18 +72,35 @@ func (c *Cache) refreshAhead(key string, ttl, ahead time.Duration, fn func() ([]
 	return r.value, false, r.err
 }
 
-// loadFresh loads and stores the value, then marks it fresh until it
-// enters its refresh window.
+// nearExpiry reports whether the value under key is due for a refresh. A
+// failed read reports false: a backend in trouble is not asked for a load.
+func (c *Cache) nearExpiry(key string, ahead time.Duration) bool {
+	b, found, err := c.get(c.ctx, refreshExpKey(key))
+	if err != nil {
+		return false
+	}
+	if !found {
+		return true
+	}
+	exp, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return true
+	}
+	return time.Until(time.Unix(0, exp)) <= ahead
+}
+
+// loadFresh loads and stores the value, then its expiry.
 func (c *Cache) loadFresh(ctx context.Context, t ticket, key string, ttl, ahead time.Duration, fn func() ([]byte, error)) ([]byte, error) {
 	v, err := callLoader(fn)
 	if err != nil {
 		return nil, err
 	}
 	err = t.commit(func() error {
-		if err := c.store.Set(ctx, key, v, ttl); err != nil || ahead <= 0 || ahead >= ttl {
+		exp := time.Now().Add(ttl).UnixNano()
+		if err := c.set(ctx, key, v, ttl); err != nil {
 			return err
 		}
-		return c.store.Set(ctx, freshKey(key), nil, ttl-ahead)
+		return c.set(ctx, refreshExpKey(key), strconv.AppendInt(nil, exp, 10), ttl)
 	})
 	if err != nil {
 		return v, fmt.Errorf("cache: storing loaded value for %q: %w", key, err)

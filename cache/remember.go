@@ -27,8 +27,8 @@ import (
 // "undecodable" event carrying the error.
 func (c *Cache) RememberBytes(key string, ttl time.Duration, fn func() ([]byte, error)) ([]byte, error) {
 	start := c.begin()
-	v, hit, err := c.rememberBytes(key, ttl, fn)
-	c.observe("remember", key, start, hit, err)
+	v, _, err := c.rememberBytes(key, ttl, fn)
+	c.observe("remember", key, start, err == nil, err)
 	return v, err
 }
 
@@ -58,15 +58,17 @@ func (c *Cache) rememberBytes(key string, ttl time.Duration, fn func() ([]byte, 
 // was used.
 //
 // Every successful load is stored twice: under key for ttl, and as a stale
-// copy for staleTTL, which should therefore be longer than ttl; a
-// staleTTL <= 0 gives the stale copy ttl as well. Loads are shared between
+// copy under key+":__stale" (goforj/cache's key) for staleTTL, which
+// should therefore be longer than ttl; a staleTTL <= 0 gives the stale copy
+// ttl as well, and when both are <= 0, as in goforj/cache, no stale copy is
+// kept. Loads are shared between
 // concurrent callers, skip storing after a concurrent write and treat
 // undecodable entries as misses, as in RememberBytes. When fn fails and
 // there is no stale copy, fn's error is returned.
 func (c *Cache) RememberStaleBytes(key string, ttl, staleTTL time.Duration, fn func() ([]byte, error)) ([]byte, bool, error) {
 	start := c.begin()
-	v, stale, hit, err := c.rememberStale(key, ttl, staleTTL, fn)
-	c.observe("remember_stale", key, start, hit, err)
+	v, stale, _, err := c.rememberStale(key, ttl, staleTTL, fn)
+	c.observe("remember_stale", key, start, err == nil, err)
 	return v, stale, err
 }
 
@@ -88,10 +90,11 @@ func (c *Cache) rememberStale(key string, ttl, staleTTL time.Duration, fn func()
 		v, loadErr := callLoader(fn)
 		if loadErr == nil {
 			err := t.commit(func() error {
-				return errors.Join(
-					c.store.Set(ctx, key, v, c.ttl(ttl)),
-					c.store.Set(ctx, staleKey(key), v, c.ttl(staleTTL)),
-				)
+				err := c.set(ctx, key, v, c.ttl(ttl))
+				if staleTTL <= 0 {
+					return err
+				}
+				return errors.Join(err, c.set(ctx, staleKey(key), v, staleTTL))
 			})
 			if err != nil {
 				err = fmt.Errorf("cache: storing loaded value for %q: %w", key, err)
@@ -108,12 +111,14 @@ func (c *Cache) rememberStale(key string, ttl, staleTTL time.Duration, fn func()
 }
 
 // Remember is the ergonomic, typed remember helper using the default codec
-// (raw bytes for string and []byte, JSON otherwise). See RememberBytes. The
+// (JSON; see Set). See RememberBytes. The
 // value returned after a load is the decoded stored form, the same value a
 // later hit returns.
 func Remember[T any](cache *Cache, key string, ttl time.Duration, fn func() (T, error)) (T, error) {
+	// Like goforj/cache's, the typed helper reports no "remember" event,
+	// only the reads and writes it makes.
 	codec := ValueCodec[T]{}
-	b, err := cache.RememberBytes(key, ttl, encodingLoader(fn, codec))
+	b, _, err := cache.rememberBytes(key, ttl, encodingLoader(fn, codec))
 	return decodeLoaded(b, err, codec)
 }
 
@@ -133,7 +138,7 @@ func (c *Cache) loadAndStore(ctx context.Context, t ticket, key string, ttl time
 	if err != nil {
 		return nil, err
 	}
-	if err := t.commit(func() error { return c.store.Set(ctx, key, v, ttl) }); err != nil {
+	if err := t.commit(func() error { return c.set(ctx, key, v, ttl) }); err != nil {
 		return v, fmt.Errorf("cache: storing loaded value for %q: %w", key, err)
 	}
 	return v, nil
@@ -151,7 +156,7 @@ func (c *Cache) readForLoad(ctx context.Context, key string) ([]byte, bool, erro
 // belongs to the caller's key.
 func (c *Cache) readEntryForLoad(ctx context.Context, storeKey, key string) ([]byte, bool, error) {
 	start := c.begin()
-	v, found, err := c.store.Get(ctx, storeKey)
+	v, found, err := c.get(ctx, storeKey)
 	if err != nil && c.undecodable(ctx, err) {
 		c.observe("undecodable", key, start, false, err)
 		return nil, false, nil

@@ -27,3 +27,12 @@ func withConfig(inner cachecore.Store, cfg cachecore.BaseConfig) cachecore.Store
 	s, _ := cachecore.WrapStore(inner, cfg)
 	return s
 }
+
+// withDefaults wraps one of this package's stores in cfg after giving it
+// DefaultTTL when cfg has none.
+func withDefaults(inner cachecore.Store, cfg cachecore.BaseConfig) cachecore.Store {
+	if cfg.DefaultTTL == 0 {
+		cfg.DefaultTTL = DefaultTTL
+	}
+	return withConfig(inner, cfg)
+}

@@ -157,19 +157,20 @@ func TestDecompressionIsBoundedByMaxValueBytes(t *testing.T) {
 	}
 }
 
-func TestEncryptedCountersKeepTheirExpiry(t *testing.T) {
+// TestEncryptedCountersRestartTheirExpiry checks that converting a shaped
+// counter follows goforj/cache's rule for every increment: ttl > 0 is the
+// counter's lifetime from now.
+func TestEncryptedCountersRestartTheirExpiry(t *testing.T) {
 	ctx := context.Background()
 	s := cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: cachecore.BaseConfig{
 		EncryptionKey: testKey, Compression: cache.CompressionGzip,
 	}})
-	if n, err := s.Increment(ctx, "n", 2, time.Hour); err != nil || n != 2 {
-		t.Fatalf("Increment = %d, %v", n, err)
-	}
+	must(t, s.Set(ctx, "n", []byte("2"), time.Hour))
 	if n, err := s.Increment(ctx, "n", 3, time.Minute); err != nil || n != 5 {
 		t.Fatalf("Increment = %d, %v", n, err)
 	}
-	if d := expiresIn(t, s, "n"); d < 59*time.Minute {
-		t.Fatalf("counter expires in %v, want the 1h it was created with", d)
+	if d := expiresIn(t, s, "n"); d > time.Minute || d < 59*time.Second {
+		t.Fatalf("counter expires in %v, want the 1m of the last Increment", d)
 	}
 	if v, _, _ := s.Get(ctx, "n"); string(v) != "5" {
 		t.Fatalf("counter reads %q", v)

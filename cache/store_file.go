@@ -86,7 +86,7 @@ func NewFileStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Stor
 		sw := &fileSweeper{d: s.fileDir}
 		startJanitor(ctx, s, interval, sw.pass, sw.close)
 	}
-	return withConfig(s, cfg.BaseConfig)
+	return withDefaults(s, cfg.BaseConfig)
 }
 
 // Names in the directory.
@@ -363,7 +363,7 @@ func (s *fileStore) Increment(ctx context.Context, key string, delta int64, ttl 
 		return 0, err
 	}
 	expiresAt := old.expiresAt
-	if !found {
+	if !found || ttl > 0 {
 		expiresAt = expiry(ttl)
 	}
 	if err := s.write(path, key, expiresAt, text); err != nil {

@@ -102,7 +102,7 @@ func TestFileStoreReadsGoforjRecords(t *testing.T) {
 func TestFileStoreWritesGoforjRecords(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: cachecore.BaseConfig{Prefix: "app"}})
+	s := cache.NewFileStoreWithConfig(ctx, cache.StoreConfig{FileDir: dir, BaseConfig: cachecore.BaseConfig{Prefix: "app", DefaultTTL: -1}})
 	before := time.Now()
 	must(t, s.Set(ctx, "user:1", []byte("ada"), time.Minute))
 	must(t, s.Set(ctx, "forever", []byte("x"), 0))

@@ -70,9 +70,9 @@ func NewGroupStore(group *groupcache.Group) cachecore.Store {
 //     limits are approximate across peers. A key counts as absent for Add
 //     when Get misses, that is when the Getter reports ErrNotFound.
 //   - The engine does not tell how long an entry has left, so Increment of
-//     an existing counter writes it back with a fresh lifetime of ttl
-//     instead of keeping its expiry. RateLimit is unaffected, because it
-//     passes the time left in its window.
+//     an existing counter writes it back with a fresh lifetime of ttl even
+//     when ttl <= 0 resolves to the default, where other stores keep its
+//     expiry.
 //   - Flush returns ErrFlushUnsupported and removes nothing: no peer knows
 //     every key of the group. Delete the keys you know.
 //   - Driver is cachecore.DriverGroup and Ready reports only the context's

@@ -279,7 +279,7 @@ func TestGroupGetterSkipsBookkeepingKeys(t *testing.T) {
 	if err := c.Unlock("job"); err != nil {
 		t.Fatalf("Unlock: %v", err)
 	}
-	if v, _, _ := c.GetString("row:1"); v != "row" || !slices.Equal(keys, []string{"row:1"}) {
-		t.Fatalf("GetString = %q, loader saw %q; want \"row\" and only the application key", v, keys)
+	if v, _, _ := cache.Get[string](c, "row:1"); v != "row" || !slices.Equal(keys, []string{"row:1"}) {
+		t.Fatalf("Get[string] = %q, loader saw %q; want \"row\" and only the application key", v, keys)
 	}
 }

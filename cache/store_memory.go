@@ -28,7 +28,7 @@ func NewMemoryStore(ctx context.Context) cachecore.Store {
 // cachecore.CompareAndDeleter. cfg.BaseConfig is applied by the shared
 // configuration layer.
 func NewMemoryStoreWithConfig(ctx context.Context, cfg StoreConfig) cachecore.Store {
-	return withConfig(newMemoryStore(ctx, cfg.MemoryCleanupInterval), cfg.BaseConfig)
+	return withDefaults(newMemoryStore(ctx, cfg.MemoryCleanupInterval), cfg.BaseConfig)
 }
 
 type memoryEntry struct {
@@ -162,7 +162,7 @@ func (s *memoryStore) Increment(ctx context.Context, key string, delta int64, tt
 		return 0, err
 	}
 	e := memoryEntry{value: text, expiresAt: old.expiresAt}
-	if !found {
+	if !found || ttl > 0 {
 		e.expiresAt = expiry(ttl)
 	}
 	s.entries[key] = e

@@ -10,7 +10,7 @@ import (
 // NewNullStore is a no-op store useful for tests where caching should be
 // disabled. Writes succeed and are discarded, reads always miss, Add always
 // reports that it created the key (so every lock attempt succeeds), and
-// Increment returns delta as if each counter started afresh.
+// Increment and Decrement return 0, as in goforj/cache: no counter exists.
 func NewNullStore(ctx context.Context) cachecore.Store {
 	return NewNullStoreWithConfig(ctx, StoreConfig{})
 }
@@ -19,7 +19,7 @@ func NewNullStore(ctx context.Context) cachecore.Store {
 // layer around it, so that limits, codecs and key errors are exercised
 // exactly as with a real backend.
 func NewNullStoreWithConfig(_ context.Context, cfg StoreConfig) cachecore.Store {
-	return withConfig(nullStore{}, cfg.BaseConfig)
+	return withDefaults(nullStore{}, cfg.BaseConfig)
 }
 
 type nullStore struct{}
@@ -47,11 +47,8 @@ func (nullStore) Add(ctx context.Context, _ string, _ []byte, _ time.Duration) (
 	return true, nil
 }
 
-func (nullStore) Increment(ctx context.Context, _ string, delta int64, _ time.Duration) (int64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	return delta, nil
+func (nullStore) Increment(ctx context.Context, _ string, _ int64, _ time.Duration) (int64, error) {
+	return 0, ctx.Err()
 }
 
 func (s nullStore) Decrement(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {

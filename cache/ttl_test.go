@@ -44,10 +44,16 @@ func TestDefaultTTLs(t *testing.T) {
 	if d := expiresIn(t, configured, "explicit"); d < 119*time.Minute {
 		t.Fatalf("explicit ttl expires in %v, want 2h", d)
 	}
-	// Without any default, ttl 0 means no expiry.
+	// Without a configured default, ttl 0 means goforj/cache's five minutes.
 	plain := cache.NewMemoryStore(ctx)
-	must(t, cache.NewCache(plain).SetString("forever", "v", 0))
-	if d := expiresIn(t, plain, "forever"); d != 0 {
-		t.Fatalf("ttl 0 without defaults expires in %v, want never", d)
+	must(t, cache.NewCache(plain).SetString("default", "v", 0))
+	if d := expiresIn(t, plain, "default"); d < cache.DefaultTTL-time.Minute || d > cache.DefaultTTL {
+		t.Fatalf("ttl 0 without defaults expires in %v, want %v", d, cache.DefaultTTL)
+	}
+	// A negative DefaultTTL means no expiry.
+	forever := cache.NewMemoryStoreWithConfig(ctx, cache.StoreConfig{BaseConfig: cachecore.BaseConfig{DefaultTTL: -1}})
+	must(t, cache.NewCache(forever).SetString("forever", "v", 0))
+	if d := expiresIn(t, forever, "forever"); d != 0 {
+		t.Fatalf("ttl 0 with DefaultTTL -1 expires in %v, want never", d)
 	}
 }

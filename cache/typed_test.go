@@ -9,22 +9,37 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache"
 )
 
-func TestStringsInteroperate(t *testing.T) {
+// TestTypedStringsAreJSON pins goforj/cache's encoding of typed strings and
+// byte slices, so that a mixed fleet reads each other's values, and the
+// fallback that keeps raw values readable.
+func TestTypedStringsAreJSON(t *testing.T) {
 	c := newCache(t)
-	must(t, c.SetString("a", "plain", time.Minute))
-	if v, ok, err := cache.Get[string](c, "a"); err != nil || !ok || v != "plain" {
+	must(t, cache.Set(c, "s", "dark", time.Minute))
+	if raw, _, _ := c.GetString("s"); raw != `"dark"` {
+		t.Fatalf("Set[string] stored %q, want goforj's JSON text", raw)
+	}
+	if v, ok, err := cache.Get[string](c, "s"); err != nil || !ok || v != "dark" {
+		t.Fatalf("Get[string] of Set[string] = %q, %v, %v", v, ok, err)
+	}
+	must(t, cache.Set(c, "b", []byte{1, 2, 3}, time.Minute))
+	if raw, _, _ := c.GetString("b"); raw != `"AQID"` {
+		t.Fatalf("Set[[]byte] stored %q, want a base64 JSON string", raw)
+	}
+	if v, ok, err := cache.Get[[]byte](c, "b"); err != nil || !ok || !bytes.Equal(v, []byte{1, 2, 3}) {
+		t.Fatalf("Get[[]byte] = %v, %v, %v", v, ok, err)
+	}
+	// Raw values, as SetString and SetBytes write them, read as themselves.
+	must(t, c.SetString("plain", "plain", time.Minute))
+	if v, ok, err := cache.Get[string](c, "plain"); err != nil || !ok || v != "plain" {
 		t.Fatalf("Get[string] of SetString = %q, %v, %v", v, ok, err)
 	}
-	must(t, cache.Set(c, "b", "typed", time.Minute))
-	if v, ok, err := c.GetString("b"); err != nil || !ok || v != "typed" {
-		t.Fatalf("GetString of Set[string] = %q, %v, %v", v, ok, err)
+	must(t, c.SetBytes("raw", []byte{0, 1, 2}, time.Minute))
+	if v, ok, err := cache.Get[[]byte](c, "raw"); err != nil || !ok || !bytes.Equal(v, []byte{0, 1, 2}) {
+		t.Fatalf("Get[[]byte] of SetBytes = %v, %v, %v", v, ok, err)
 	}
-	must(t, cache.Set(c, "c", []byte{0, 1, 2}, time.Minute))
-	if v, ok, err := c.GetBytes("c"); err != nil || !ok || !bytes.Equal(v, []byte{0, 1, 2}) {
-		t.Fatalf("GetBytes of Set[[]byte] = %v, %v, %v", v, ok, err)
-	}
-	if v, ok, err := cache.Get[[]byte](c, "c"); err != nil || !ok || !bytes.Equal(v, []byte{0, 1, 2}) {
-		t.Fatalf("Get[[]byte] = %v, %v, %v", v, ok, err)
+	v, err := cache.Remember(c, "r", time.Minute, func() (string, error) { return "loaded", nil })
+	if raw, _, _ := c.GetString("r"); err != nil || v != "loaded" || raw != `"loaded"` {
+		t.Fatalf("Remember[string] = %q, %v, stored %q", v, err, raw)
 	}
 }
 
@@ -46,8 +61,8 @@ func TestTypedMissAndDecodeError(t *testing.T) {
 		t.Fatalf("Get of missing = %v, %v, %v; want zero, false, nil", v, ok, err)
 	}
 	must(t, c.SetString("bad", "{not json", time.Minute))
-	if _, ok, err := cache.Get[point](c, "bad"); err == nil || !ok {
-		t.Fatalf("Get of invalid JSON = %v, %v; want found with an error", ok, err)
+	if _, ok, err := cache.Get[point](c, "bad"); err == nil || ok {
+		t.Fatalf("Get of invalid JSON = %v, %v; want not ok with an error, as goforj/cache", ok, err)
 	}
 	must(t, cache.Set(c, "p", point{1, 2}, time.Minute))
 	if v, ok, err := cache.Pull[point](c, "p"); err != nil || !ok || v != (point{1, 2}) {

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -13,32 +14,38 @@ import (
 // loads of the same key that are in flight on this Cache or its derived
 // handles from storing their result; see RememberBytes.
 func (c *Cache) SetBytes(key string, value []byte, ttl time.Duration) error {
-	start := c.begin()
 	c.shared.loads.wrote(key)
-	err := c.store.Set(c.ctx, key, value, c.ttl(ttl))
+	return c.set(c.ctx, key, value, c.ttl(ttl))
+}
+
+// set writes one store entry and reports it as "set".
+func (c *Cache) set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	start := c.begin()
+	err := c.store.Set(ctx, key, value, ttl)
 	c.observe("set", key, start, false, err)
 	return err
 }
 
 // SetString writes a string value to key, stored as its raw bytes.
 func (c *Cache) SetString(key string, value string, ttl time.Duration) error {
-	return c.SetBytes(key, []byte(value), ttl)
+	start := c.begin()
+	err := c.SetBytes(key, []byte(value), ttl)
+	c.observe("set_string", key, start, false, err)
+	return err
 }
 
 // BatchSetBytes writes many key/value pairs using a shared ttl. Writes are
 // independent: it stops at the first failure, leaving earlier writes in
 // place, and names the failing key in the error.
 func (c *Cache) BatchSetBytes(values map[string][]byte, ttl time.Duration) error {
-	start := c.begin()
 	var err error
 	for k, v := range values {
 		c.shared.loads.wrote(k)
-		if serr := c.store.Set(c.ctx, k, v, c.ttl(ttl)); serr != nil {
+		if serr := c.set(c.ctx, k, v, c.ttl(ttl)); serr != nil {
 			err = fmt.Errorf("cache: set %q: %w", k, serr)
 			break
 		}
 	}
-	c.observe("set_many", "", start, false, err)
 	return err
 }
 
@@ -57,7 +64,7 @@ func (c *Cache) Delete(key string) error {
 	start := c.begin()
 	c.shared.loads.wrote(key)
 	err := c.store.Delete(c.ctx, key)
-	c.observe("delete", key, start, false, err)
+	c.observe("delete", key, start, err == nil, err)
 	return err
 }
 
@@ -68,7 +75,10 @@ func (c *Cache) DeleteMany(keys ...string) error {
 		c.shared.loads.wrote(k)
 	}
 	err := c.store.DeleteMany(c.ctx, keys...)
-	c.observe("delete_many", "", start, false, err)
+	// goforj/cache reports one event per key.
+	for _, k := range keys {
+		c.observe("delete_many", k, start, err == nil, err)
+	}
 	return err
 }
 
@@ -77,6 +87,6 @@ func (c *Cache) Flush() error {
 	start := c.begin()
 	c.shared.loads.wroteAll()
 	err := c.store.Flush(c.ctx)
-	c.observe("flush", "", start, false, err)
+	c.observe("flush", "", start, err == nil, err)
 	return err
 }

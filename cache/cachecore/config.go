@@ -25,8 +25,10 @@ const (
 // described in the documentation of package cache.
 type BaseConfig struct {
 	// DefaultTTL is the lifetime of entries written with ttl <= 0.
-	// Zero means such entries get the backend's own default, which for the
-	// stores of this module is no expiry.
+	// Zero means such entries get the backend's own default: five minutes
+	// (cache.DefaultTTL) for the memory, file and null stores of package
+	// cache, as in goforj/cache, and no expiry for a backend wrapped with
+	// WrapStore directly. A negative DefaultTTL means no expiry.
 	DefaultTTL time.Duration
 
 	// Prefix namespaces keys so several logical caches can share one

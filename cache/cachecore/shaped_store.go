@@ -117,8 +117,8 @@ const convertCounterAttempts = 8
 // the stored form with a compare-and-delete, so that a concurrent write is
 // never lost, then increments the absent key by the decoded value plus
 // delta, which adds up correctly with increments that recreated the key in
-// between. The counter keeps its expiry when the backend reports it and
-// otherwise restarts at ttl.
+// between. Like any increment, a ttl > 0 restarts the counter's lifetime;
+// with ttl <= 0 it keeps its expiry when the backend reports it.
 func (s *shapedStore) convertCounter(ctx context.Context, k string, delta int64, ttl time.Duration, notNumeric error) (int64, error) {
 	eg, knowsExpiry := s.inner.(ExpiryGetter)
 	for range convertCounterAttempts {
@@ -153,7 +153,7 @@ func (s *shapedStore) convertCounter(ctx context.Context, k string, delta int64,
 			return 0, fmt.Errorf("key %q: %w", k, err)
 		}
 		keep := ttl
-		if knowsExpiry {
+		if knowsExpiry && ttl <= 0 {
 			switch remaining := time.Until(expiresAt); {
 			case expiresAt.IsZero():
 				keep = 0 // the backend's "no expiry", which the value had

@@ -40,8 +40,11 @@ type Store interface {
 	Add(ctx context.Context, key string, value []byte, ttl time.Duration) (created bool, err error)
 
 	// Increment adds delta to the counter at key and returns the new value.
-	// A missing key starts from zero and receives ttl; an existing counter
-	// keeps its expiry, so a fixed window does not slide. Counters are
+	// A missing key starts from zero. A ttl > 0 becomes the counter's
+	// lifetime from now, also for an existing counter, as in goforj/cache
+	// (whose Redis store runs EXPIRE after INCRBY); with ttl <= 0 a new
+	// counter gets the store's default and an existing one keeps its
+	// expiry. Counters are
 	// stored as base-10 ASCII text, so Get returns for example "42". A value
 	// that is not such text yields ErrNotNumeric and overflowing int64
 	// yields ErrCounterOverflow; the stored value is left unchanged.

@@ -85,10 +85,16 @@ type Options struct {
 	// leave the entries in place.
 	FlushUnsupported bool
 
-	// CounterTTLRestarts declares a store that cannot read an entry's
-	// expiry, so that Increment of an existing counter gives it the call's
-	// ttl afresh instead of keeping the expiry it had.
+	// CounterTTLRestarts declares that Increment of an existing counter
+	// gives it the call's ttl afresh. That is now what the contract
+	// expects of every store, as goforj/cache's stores do; the field
+	// remains so that suites setting it still compile.
 	CounterTTLRestarts bool
+
+	// CounterKeepsTTL declares a store whose Increment of an existing
+	// counter keeps the expiry the counter was created with, which
+	// cachecore.Store allowed before it adopted goforj/cache's rule.
+	CounterKeepsTTL bool
 }
 
 func (o Options) ttl() time.Duration {
