@@ -15,7 +15,8 @@
 //     write the new value only if that is unchanged, retrying otherwise,
 //     so every increment counts. Counters are int64 and may go negative,
 //     unlike memcached's own incr and decr; overflow and non-numbers are
-//     refused. An existing counter keeps its expiry;
+//     refused. A positive ttl restarts the counter's lifetime, as
+//     goforj/cache's drivers do;
 //   - releasing a lock deletes the key with the CAS value of the read that
 //     found the owner's token (md ... C<cas>), so a late release cannot
 //     delete the next holder's lock;

@@ -117,8 +117,9 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 // memcached's own incr is not used because it counts unsigned 64-bit
 // numbers, floors decr at zero and wraps on overflow, where the Store
 // contract wants int64 counters that can go negative and refuse overflow.
-// The counter keeps its expiry: it is written back with the lifetime it
-// had left.
+// A positive ttl restarts the counter's lifetime, as goforj/cache's
+// drivers do; with ttl <= 0 it is written back with the lifetime it had
+// left.
 func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
 	k := serverKey(key)
 	srv := s.client.pick(k)
@@ -144,7 +145,9 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 				return fmt.Errorf("%w (key %q)", err, key)
 			}
 			left := expiry(0)
-			if it.ttl >= 0 {
+			if ttl > 0 {
+				left = expiry(ttl)
+			} else if it.ttl >= 0 {
 				// One second at least: T0 would mean never.
 				left = expiry(time.Duration(max(it.ttl, 1)) * time.Second)
 			}

@@ -9,10 +9,11 @@
 // Everything that must hold across processes holds on the server:
 //
 //   - Add is SET NX with the expiry, so one caller wins;
-//   - Increment and Decrement are one MULTI/EXEC of SET key 0 NX PX ttl
-//     and INCRBY: a new counter gets the ttl, an existing one keeps its
-//     expiry, every increment counts, and a non-number or int64 overflow
-//     is refused by the server without changing the value;
+//   - Increment and Decrement are one Lua script of INCRBY and, for a
+//     positive ttl, PEXPIRE: every increment counts, a positive ttl
+//     restarts the counter's lifetime as goforj/cache's drivers do, and a
+//     non-number or int64 overflow is refused by the server without
+//     changing the value or its lifetime;
 //   - releasing a lock is a Lua script that deletes the key only while it
 //     holds the releasing owner's token;
 //   - expiry is the server's (PX, in milliseconds);

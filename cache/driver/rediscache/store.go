@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,28 +103,37 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 	return created, nil
 }
 
-// Increment is one MULTI/EXEC: SET key 0 NX PX ttl creates a missing
-// counter with its expiry, and INCRBY adds delta, so a counter keeps the
-// expiry it was created with and concurrent increments from any number of
-// processes all count. Redis refuses non-numeric values and overflow
-// itself, leaving the value unchanged.
+// Increment runs incrementScript: INCRBY adds delta, creating a missing
+// counter at zero, and a positive ttl then restarts the counter's
+// lifetime, as goforj/cache's drivers do, so concurrent increments from
+// any number of processes all count and a counter in use does not expire.
+// Redis refuses non-numeric values and overflow itself, which aborts the
+// script before the lifetime is touched. The script returns the counter as
+// text, read with GET, because Lua numbers would round past 2^53.
 func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	var incr *redis.IntCmd
-	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		if exp := expiration(ttl); exp > 0 {
-			p.SetNX(ctx, key, "0", exp)
-		}
-		incr = p.IncrBy(ctx, key, delta)
-		return nil
-	})
+	text, err := incrementScript.Run(ctx, s.client, []string{key}, delta, expiration(ttl).Milliseconds()).Text()
 	if err != nil {
 		return 0, counterError(ctx, key, err)
 	}
-	return incr.Val(), nil
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q: %v", cachecore.ErrNotNumeric, key, err)
+	}
+	return n, nil
 }
+
+// incrementScript is INCRBY KEYS[1] ARGV[1], then PEXPIRE KEYS[1] ARGV[2]
+// when ARGV[2] is positive, answering the new value as text.
+var incrementScript = redis.NewScript(`
+redis.call("INCRBY", KEYS[1], ARGV[1])
+if tonumber(ARGV[2]) > 0 then
+	redis.call("PEXPIRE", KEYS[1], ARGV[2])
+end
+return redis.call("GET", KEYS[1])
+`)
 
 // counterError maps Redis's replies for a bad counter to the errors of
 // the Store contract.
