@@ -15,7 +15,9 @@ func TestRefreshAheadRefreshesInBackground(t *testing.T) {
 	load := func() ([]byte, error) {
 		return []byte{byte('0' + version.Add(1))}, nil
 	}
-	const ttl, ahead = 200 * time.Millisecond, 150 * time.Millisecond
+	// Windows wide enough for a loaded machine: the test sleeps through
+	// the fresh one only.
+	const ttl, ahead = 3 * time.Second, 2500 * time.Millisecond
 
 	v, err := c.RefreshAheadBytes("k", ttl, ahead, load)
 	if err != nil || string(v) != "1" {
