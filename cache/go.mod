@@ -1,11 +1,11 @@
 module github.com/seed3c1b93bc/groupcache/cache
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/klauspost/compress v1.18.0
 	github.com/seed3c1b93bc/groupcache v0.1.0
-	golang.org/x/sync v0.12.0
+	golang.org/x/sync v0.19.0
 )
 
 require google.golang.org/protobuf v1.36.12 // indirect

@@ -3,7 +3,7 @@
 
 module github.com/seed3c1b93bc/groupcache/examples/facade
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/seed3c1b93bc/groupcache v0.1.0
@@ -12,7 +12,7 @@ require (
 
 require (
 	github.com/klauspost/compress v1.18.0 // indirect
-	golang.org/x/sync v0.12.0 // indirect
+	golang.org/x/sync v0.19.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
