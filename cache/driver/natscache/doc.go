@@ -28,7 +28,8 @@
 //   - Flush deletes only the keys under the Prefix, listed with a subject
 //     filter, and nothing else in the bucket.
 //
-// The store does not implement cachecore.Inspector. Operations end at
-// their context's deadline. After an outage the same store works again
+// The store implements cachecore.Inspector by listing the prefix's keys
+// with the same filter and reading each entry of a page, with its size and
+// (unless BucketTTL) expiry. Operations end at their context's deadline. After an outage the same store works again
 // once the connection has reconnected (see Config.KeyValue).
 package natscache

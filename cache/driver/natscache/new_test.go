@@ -108,3 +108,10 @@ func TestNewWithBadConfigFailsClosed(t *testing.T) {
 		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
 	}
 }
+
+func TestInspectorContract(t *testing.T) {
+	kv := testKV(t, serverAddr(t))
+	ns := namespace(t)
+	flushed(t, kv, ns)
+	cachetest.RunInspectorContract(t, New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
+}

@@ -66,3 +66,10 @@ func TestForeverTTLIsAccepted(t *testing.T) {
 // largeValue is the contract's large value: NATS refuses messages past the
 // server's max_payload, 1 MiB by default, envelope and headers included.
 const largeValue = 512 << 10
+
+func TestRawInspectorContract(t *testing.T) {
+	kv := testKV(t, serverAddr(t))
+	ns := namespace(t)
+	flushed(t, kv, ns)
+	cachetest.RunInspectorContract(t, newStore(kv, ns, false))
+}
