@@ -1,0 +1,50 @@
+package natscache
+
+import (
+	"errors"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// Defaults New applies to a zero BaseConfig, those of goforj/cache's NATS
+// driver, so that a process using either reads the other's entries.
+const (
+	// DefaultPrefix namespaces the keys of a Config without a Prefix.
+	DefaultPrefix = "app"
+	// DefaultTTL is the lifetime of entries written without one.
+	DefaultTTL = 5 * time.Minute
+)
+
+// ErrNoKeyValue is returned by every operation of a store configured
+// without a KeyValue bucket.
+var ErrNoKeyValue = errors.New("natscache: no key/value bucket: set Config.KeyValue")
+
+// ErrContended is returned by Add and Increment when other writers changed
+// the entry between every one of maxAttempts reads and the conditional
+// write that followed; nothing was written.
+var ErrContended = errors.New("natscache: entry changed by other writers on every attempt")
+
+// Config configures New. The zero value of each field works except that
+// KeyValue is required.
+type Config struct {
+	// BaseConfig shapes keys and values; see cachecore.WrapStore. An empty
+	// Prefix means DefaultPrefix and a zero DefaultTTL means DefaultTTL,
+	// as in goforj/cache. Any Prefix is allowed: it is encoded into the
+	// key as goforj/cache does (see doc.go), not joined with ":".
+	cachecore.BaseConfig
+
+	// KeyValue is the JetStream key/value bucket the entries live in; the
+	// store does not close its connection. Build the connection with
+	// nats.MaxReconnects(-1) so that it keeps reconnecting after an
+	// outage, and the same store works again once the server answers.
+	KeyValue jetstream.KeyValue
+
+	// BucketTTL stores values bare and leaves expiry to the bucket's own
+	// TTL (its MaxAge), ignoring per-entry lifetimes, as goforj/cache's
+	// option of that name does. When false, each value carries its expiry
+	// in an envelope and expired entries are never returned.
+	BucketTTL bool
+}

@@ -1,0 +1,67 @@
+package natscache
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"time"
+)
+
+// encodePart is one part of a KV key: unpadded base64url, which uses only
+// characters KV keys allow, or "_" for an empty part, which base64 would
+// leave empty and KV keys cannot hold.
+func encodePart(s string) string {
+	if s == "" {
+		return "_"
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+// keyPrefix is the start of every KV key of prefix; prefix + ">" is the
+// subject filter that matches exactly them.
+func keyPrefix(prefix string) string { return "p." + encodePart(prefix) + ".k." }
+
+// envelopeMagic starts an envelope: the magic, the expiry as a big-endian
+// uint64 of Unix milliseconds (0: never), then the value.
+const (
+	envelopeMagic  = "NCV1"
+	envelopeHeader = len(envelopeMagic) + 8
+)
+
+// maxTTL caps lifetimes ("forever") so that now + ttl in milliseconds
+// cannot overflow; 100 years is forever for a cache.
+const maxTTL = 100 * 365 * 24 * time.Hour
+
+// expiresAt is the envelope expiry of an entry written at now with ttl: 0
+// for no expiry, else rounded up to whole milliseconds so that an entry
+// never expires before its ttl.
+func expiresAt(now time.Time, ttl time.Duration) uint64 {
+	if ttl <= 0 {
+		return 0
+	}
+	ttl = min(ttl, maxTTL)
+	return uint64(now.Add(ttl + time.Millisecond - 1).UnixMilli())
+}
+
+// wrap returns value in an envelope expiring at exp.
+func wrap(value []byte, exp uint64) []byte {
+	b := make([]byte, envelopeHeader+len(value))
+	copy(b, envelopeMagic)
+	binary.BigEndian.PutUint64(b[len(envelopeMagic):], exp)
+	copy(b[envelopeHeader:], value)
+	return b
+}
+
+// unwrap returns the value of a stored entry and its expiry; bytes without
+// an envelope are a value that never expires, as goforj/cache reads them.
+func unwrap(b []byte) (value []byte, exp uint64) {
+	if len(b) < envelopeHeader || !bytes.HasPrefix(b, []byte(envelopeMagic)) {
+		return b, 0
+	}
+	return b[envelopeHeader:], binary.BigEndian.Uint64(b[len(envelopeMagic):])
+}
+
+// expired reports whether an entry expiring at exp is gone at now.
+func expired(exp uint64, now time.Time) bool {
+	return exp != 0 && uint64(now.UnixMilli()) >= exp
+}
