@@ -1,180 +1,35 @@
 package natscache
 
 import (
-	"context"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
-// The cross-process checks: every participant — goroutines on two Cache
-// values with connections of their own, and the same again in a child process
-// — runs rounds of work on shared keys. The server must make the lock
-// exclusive, count every increment and admit exactly rateLimit calls.
-const (
-	workersPerCache = 4
-	rounds          = 40
-	rateLimit       = 100
-	// rateWindow is long so that the test never straddles a window
-	// boundary, which would split the count.
-	rateWindow = 10000 * time.Hour
-)
-
-// result is what one participant saw.
-type result struct{ locks, allowed int }
-
-// participate runs one process's share of the work: two Caches, each with
-// its own connection, workersPerCache goroutines on each.
-func participate(t testing.TB, ns string) (result, error) {
-	addr := serverAddr(t)
-	var (
-		mu    sync.Mutex
-		total result
-		first error
-		wg    sync.WaitGroup
-	)
-	for range 2 {
-		c := cache.NewCache(newTestStore(t, testKV(t, addr), ns))
-		for range workersPerCache {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r, err := work(c, ns)
-				mu.Lock()
-				defer mu.Unlock()
-				total.locks += r.locks
-				total.allowed += r.allowed
-				if err != nil && first == nil {
-					first = err
-				}
-			}()
-		}
+// atomicConfig runs drivertest's cross-process check on NATS KV, each
+// Cache with a connection of its own.
+func atomicConfig(ns string) drivertest.AtomicConfig {
+	return drivertest.AtomicConfig{
+		Namespace: ns,
+		ChildTest: "TestAtomicChild",
+		EnvVar:    "NTC_NS",
+		NewCache: func(t testing.TB, ns string) *cache.Cache {
+			return cache.NewCache(newTestStore(t, testKV(t, serverAddr(t)), ns))
+		},
 	}
-	wg.Wait()
-	return total, first
 }
 
-// work is one goroutine's rounds.
-func work(c *cache.Cache, ns string) (result, error) {
-	var r result
-	for range rounds {
-		if _, err := c.Increment(ns+":"+"count", 1, time.Hour); err != nil {
-			return r, fmt.Errorf("Increment: %w", err)
-		}
-		st, err := c.RateLimit(ns+":"+"rate", rateLimit, rateWindow)
-		if err != nil {
-			return r, fmt.Errorf("RateLimit: %w", err)
-		}
-		if st.Allowed {
-			r.allowed++
-		}
-		ok, err := c.TryLock(ns+":"+"lock", time.Minute)
-		if err != nil {
-			return r, fmt.Errorf("TryLock: %w", err)
-		}
-		if !ok {
-			continue
-		}
-		r.locks++
-		// Inside the lock nobody else may be: the server counts who is.
-		if n, err := c.Increment(ns+":"+"inside", 1, time.Hour); err != nil || n != 1 {
-			return r, fmt.Errorf("%d holders inside the lock (err %v)", n, err)
-		}
-		if _, err := c.Decrement(ns+":"+"inside", 1, time.Hour); err != nil {
-			return r, fmt.Errorf("Decrement: %w", err)
-		}
-		if err := c.Unlock(ns + ":" + "lock"); err != nil {
-			return r, fmt.Errorf("Unlock: %w", err)
-		}
-	}
-	return r, nil
-}
-
-// TestAtomicAcrossProcesses runs participate here and in a child process
-// at the same time, released together through a key on the server.
+// TestAtomicAcrossProcesses checks that locks, counters and rate limits
+// hold across two processes sharing the bucket.
 func TestAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
 	ns := namespace(t)
-	kv := testKV(t, serverAddr(t))
-	flushed(t, kv, ns)
-	signals := newStore(kv, ns, false)
-	child := drivertest.StartChild(t, "TestAtomicChild", 2*time.Minute, "NTC_NS="+ns)
-	// Start together: wait until the child is ready, then release both.
-	if err := waitFor(signals, "ready", time.Minute); err != nil {
-		out, _ := child.Wait()
-		t.Fatalf("child never became ready (%v):\n%s", err, out)
-	}
-	if err := signals.Set(context.Background(), "go", []byte("1"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	mine, err := participate(t, ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := child.Wait()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	var theirs result
-	if i := strings.Index(out, "RESULT "); i < 0 {
-		t.Fatalf("child reported nothing:\n%s", out)
-	} else if _, err := fmt.Sscanf(out[i:], "RESULT %d %d", &theirs.locks, &theirs.allowed); err != nil {
-		t.Fatalf("child's report: %v\n%s", err, out)
-	}
-	c := cache.NewCache(newTestStore(t, kv, ns))
-	const participants = 2 * 2 * workersPerCache
-	if got, _, err := c.GetString(ns + ":" + "count"); err != nil || got != strconv.Itoa(participants*rounds) {
-		t.Errorf("count = %q, %v; want %d", got, err, participants*rounds)
-	}
-	if got := mine.allowed + theirs.allowed; got != rateLimit {
-		t.Errorf("rate limit admitted %d (%d here, %d in the child), want exactly %d", got, mine.allowed, theirs.allowed, rateLimit)
-	}
-	if mine.locks+theirs.locks == 0 {
-		t.Error("nobody ever took the lock")
-	}
-	t.Logf("locks taken: %d here, %d in the child; admitted %d here, %d in the child", mine.locks, theirs.locks, mine.allowed, theirs.allowed)
+	flushed(t, testKV(t, serverAddr(t)), ns)
+	drivertest.RunAtomic(t, atomicConfig(ns))
 }
 
 // TestAtomicChild is the child's half of TestAtomicAcrossProcesses.
-func TestAtomicChild(t *testing.T) {
-	if !drivertest.IsChild() {
-		t.Skip("run by TestAtomicAcrossProcesses in a child process")
-	}
-	ns := os.Getenv("NTC_NS")
-	signals := newStore(testKV(t, serverAddr(t)), ns, false)
-	if err := signals.Set(context.Background(), "ready", []byte("1"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitFor(signals, "go", time.Minute); err != nil {
-		t.Fatalf("parent never said go: %v", err)
-	}
-	r, err := participate(t, ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("RESULT %d %d\n", r.locks, r.allowed)
-}
-
-// waitFor polls, boundedly, until s holds key.
-func waitFor(s *store, key string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for {
-		_, found, err := s.Get(context.Background(), key)
-		if found {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("no %q after %v (last error %v)", key, limit, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func TestAtomicChild(t *testing.T) { drivertest.AtomicChild(t, atomicConfig("")) }
