@@ -15,6 +15,8 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/klauspost/compress v1.18.0 // indirect
+	github.com/seed3c1b93bc/groupcache v0.1.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 replace (
