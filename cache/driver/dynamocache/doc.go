@@ -25,7 +25,9 @@
 //   - Flush deletes the items whose key starts with the Prefix, found
 //     with a Scan, and nothing else: never the table.
 //
-// Operations end at their context's deadline; the client New builds
+// The store implements cachecore.Inspector by Scan, with sizes and
+// expiries, and cachecore.ExpiryGetter. Operations end at their
+// context's deadline; the client New builds
 // retries little so a failing server is reported rather than waited for.
 // After the server comes back, the same store works again.
 package dynamocache

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
@@ -30,6 +31,11 @@ func ops(s *store, k string) map[string]func(context.Context) error {
 		"Delete":      func(ctx context.Context) error { return s.Delete(ctx, k) },
 		"DeleteMany":  func(ctx context.Context) error { return s.DeleteMany(ctx, k, k+"a") },
 		"FlushPrefix": func(ctx context.Context) error { return s.FlushPrefix(ctx, k) },
+		"ListPage": func(ctx context.Context) error {
+			_, err := s.ListPage(ctx, cachecore.ListPageOptions{Query: k})
+			return err
+		},
+		"GetWithExpiry": func(ctx context.Context) error { _, _, _, err := s.GetWithExpiry(ctx, k); return err },
 		"CompareAndDelete": func(ctx context.Context) error {
 			_, err := s.CompareAndDelete(ctx, k, []byte("v"))
 			return err

@@ -139,3 +139,10 @@ func TestDriverIsDynamo(t *testing.T) {
 		t.Fatalf("Driver = %q", d)
 	}
 }
+
+func TestInspectorContract(t *testing.T) {
+	client := testClient(t, serverEndpoint(t))
+	ns := namespace(t)
+	t.Cleanup(func() { newStore(client, testTable).FlushPrefix(context.Background(), ns) })
+	cachetest.RunInspectorContract(t, newConfigured(t, Config{Client: client, Table: testTable, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
+}

@@ -155,6 +155,12 @@ func (s *store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, fail(ctx, "get", err)
 	}
+	return s.value(key, it)
+}
+
+// value is the value of item it of key, or not found when it is absent or
+// expired.
+func (s *store) value(key string, it map[string]types.AttributeValue) ([]byte, bool, error) {
 	if !live(it, s.now().UnixMilli()) {
 		return nil, false, nil
 	}
@@ -417,6 +423,12 @@ func (s *store) scan(ctx context.Context, prefix string, fn func([]map[string]ty
 		in.ExpressionAttributeNames = map[string]string{"#k": attrKey}
 		in.ExpressionAttributeValues = map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: prefix}}
 	}
+	return s.scanPages(ctx, in, fn)
+}
+
+// scanPages runs the Scan in, calling fn with each page of items, until
+// the scan ends, fn fails or ctx ends.
+func (s *store) scanPages(ctx context.Context, in *dynamodb.ScanInput, fn func([]map[string]types.AttributeValue) error) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err

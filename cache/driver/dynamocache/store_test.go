@@ -60,3 +60,7 @@ func TestExpiredItemIsNeverReturned(t *testing.T) {
 		t.Fatalf("Add over an expired item = %v, %v; want created", ok, err)
 	}
 }
+
+func TestRawInspectorContract(t *testing.T) {
+	cachetest.RunInspectorContract(t, newStore(testClient(t, serverEndpoint(t)), testTable))
+}
