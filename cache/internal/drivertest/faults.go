@@ -18,9 +18,10 @@ const (
 )
 
 // StoreOps returns each operation of s on keys under key, by name: those
-// of cachecore.Store but Flush, CompareAndDelete, and FlushPrefix and
-// ListPage when s implements cachecore.PrefixFlusher and
-// cachecore.Inspector. Each needs the server to answer.
+// of cachecore.Store but Flush, CompareAndDelete, and FlushPrefix,
+// ListPage and GetWithExpiry when s implements cachecore.PrefixFlusher,
+// cachecore.Inspector and cachecore.ExpiryGetter. Each needs the server to
+// answer.
 func StoreOps(s cachecore.Store, key string) map[string]func(context.Context) error {
 	k := key
 	ops := map[string]func(context.Context) error{
@@ -45,6 +46,9 @@ func StoreOps(s cachecore.Store, key string) map[string]func(context.Context) er
 			_, err := in.ListPage(ctx, cachecore.ListPageOptions{Query: k})
 			return err
 		}
+	}
+	if eg, ok := s.(cachecore.ExpiryGetter); ok {
+		ops["GetWithExpiry"] = func(ctx context.Context) error { _, _, _, err := eg.GetWithExpiry(ctx, k); return err }
 	}
 	return ops
 }
