@@ -23,10 +23,11 @@ func BenchmarkGet(b *testing.B) {
 	}
 	raw := keyPrefix(ns) + encodePart(ns+":k")
 	flushed(b, kv, ns)
+	key := ns + ":k"
 	b.Run("facade", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, ok, err := c.GetBytes(ns + ":k"); err != nil || !ok {
+			if _, ok, err := c.GetBytes(key); err != nil || !ok {
 				b.Fatal(ok, err)
 			}
 		}
@@ -49,10 +50,11 @@ func BenchmarkSet(b *testing.B) {
 	value := make([]byte, 128)
 	raw := keyPrefix(ns) + encodePart(ns+":k")
 	flushed(b, kv, ns)
+	key := ns + ":k"
 	b.Run("facade", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := c.SetBytes(ns+":k", value, time.Minute); err != nil {
+			if err := c.SetBytes(key, value, time.Minute); err != nil {
 				b.Fatal(err)
 			}
 		}

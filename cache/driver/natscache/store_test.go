@@ -2,6 +2,7 @@ package natscache
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,14 @@ func TestKeysAreGoforjs(t *testing.T) {
 	}
 	if got, want := newStore(nil, "", false).key(""), "p._.k._"; got != want {
 		t.Fatalf("empty key = %q, want %q", got, want)
+	}
+	// Keys longer than the pieces key encodes at a time, of every length
+	// modulo three, encode as the whole key does.
+	for n := 1; n <= 100; n++ {
+		k := strings.Repeat("k\xff/", n)[:n]
+		if got, want := s.key(k), "p.YXBw.k."+encodePart(k); got != want {
+			t.Fatalf("key of %d bytes = %q, want %q", n, got, want)
+		}
 	}
 }
 
