@@ -185,21 +185,8 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit := int64(MaxBatchKeys)*int64(p.opts.MaxKeyBytes+binaryVarintLen+1) + int64(len(name)) + 16
-	if r.ContentLength > limit {
-		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	if int64(len(body)) > limit {
-		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-		return
-	}
-	if bodySum != nil && !bodyMatches(body, bodySum) {
-		http.Error(w, "body does not match its signature", http.StatusForbidden)
+	body, ok := readBody(w, r, limit, bodySum)
+	if !ok {
 		return
 	}
 	var req pb.GetManyRequest

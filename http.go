@@ -445,21 +445,8 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // request's signature covers, or nil if the pool has no Secret.
 func (p *HTTPPool) serveSet(w http.ResponseWriter, r *http.Request, group *Group, key string, bodySum []byte) {
 	limit := p.opts.MaxValueBytes + setRequestOverhead + int64(len(group.name)+len(key))
-	if r.ContentLength > limit {
-		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	if int64(len(body)) > limit {
-		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
-		return
-	}
-	if bodySum != nil && !bodyMatches(body, bodySum) {
-		http.Error(w, "body does not match its signature", http.StatusForbidden)
+	body, ok := readBody(w, r, limit, bodySum)
+	if !ok {
 		return
 	}
 	var req pb.SetRequest
@@ -565,58 +552,29 @@ var protobufContentType = []string{"application/x-protobuf"}
 // binaryVarintLen is the longest encoding of a varint.
 const binaryVarintLen = 10
 
-// requestPath returns the escaped group and key of a request to a peer, as
-// they follow the base path.
-func requestPath(group, key string) string {
-	return escapePathSegment(group) + "/" + escapePathSegment(key)
-}
-
-// escapePathSegment is escapeSegment, except that it also escapes the dots
-// of a segment that is exactly "." or "..". A ServeMux, which is how
-// NewHTTPPool serves the pool, would otherwise clean such a segment out of
-// the path and answer with a redirect. Every server, golang/groupcache's
-// included, decodes "%2E" back to a dot. Dots anywhere else stay as they
-// are, so that the path of every other key is the one earlier versions of
-// this package sent.
-func escapePathSegment(s string) string {
-	switch s {
-	case ".":
-		return "%2E"
-	case "..":
-		return "%2E%2E"
+// readBody reads the body of a PUT or POST of at most limit bytes, judging
+// a declared length before reading anything, and checks it against
+// bodySum, the SHA-256 its signature covers (nil without a Secret). On a
+// refusal it answers the request itself and reports false: 413 for a body
+// too long, 400 for one that could not be read, 403 for one that does not
+// match its signature.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, bodySum []byte) ([]byte, bool) {
+	if r.ContentLength > limit {
+		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		return nil, false
 	}
-	return escapeSegment(s)
-}
-
-// escapeSegment escapes s for a path segment, leaving only unreserved
-// characters unescaped. Both url.PathUnescape (golang/groupcache's server,
-// through net/http) and url.QueryUnescape (this package's server) decode
-// the result back to s, which neither url.PathEscape (it leaves "+") nor
-// url.QueryEscape (it writes a space as "+") would guarantee.
-func escapeSegment(s string) string {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if !unreserved(s[i]) {
-			n++
-		}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+		return nil, false
 	}
-	if n == 0 {
-		return s
+	if int64(len(body)) > limit {
+		http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+		return nil, false
 	}
-	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, len(s)+2*n)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', hex[c>>4], hex[c&15])
-		}
+	if bodySum != nil && !bodyMatches(body, bodySum) {
+		http.Error(w, "body does not match its signature", http.StatusForbidden)
+		return nil, false
 	}
-	return string(b)
-}
-
-func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
+	return body, true
 }
