@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -159,6 +160,24 @@ func checkServeHTTP(t *testing.T, req *http.Request, rawBody []byte, opts HTTPPo
 	case "DELETE":
 		if len(keys) != 0 || (status == 204) != known {
 			t.Fatalf("DELETE %q: status %d, Getter ran for %q", req.URL, status, keys)
+		}
+	case "POST":
+		// A batch of gets: only a well-formed GetManyRequest for the
+		// path's group is answered, and only its keys are loaded.
+		if status != 200 {
+			if len(keys) != 0 {
+				t.Fatalf("POST %q: status %d, yet the Getter ran for %q", req.URL, status, keys)
+			}
+			return
+		}
+		var many pb.GetManyRequest
+		if err := proto.Unmarshal(rawBody, &many); err != nil || many.GetGroup() != "g" {
+			t.Fatalf("POST %q with body %q: 200 for a malformed batch (%v)", req.URL, rawBody, err)
+		}
+		for _, k := range keys {
+			if !slices.Contains(many.GetKeys(), k) {
+				t.Fatalf("POST %q: the Getter ran for %q, which the batch did not ask for", req.URL, k)
+			}
 		}
 	default:
 		if status != 405 || len(keys) != 0 {

@@ -22,7 +22,7 @@
 //	GET /stats      the group's statistics (groupcache.Stats and both caches' CacheStats), as JSON
 //	GET /status     a status page for people: hit ratios, loads, memory, peers' latency, with charts
 //	                (package statuspage); /status?format=json has the same figures as JSON
-//	GET /readyz     200 while the peer takes clients, 503 once it is shutting down
+//	GET /readyz     200 while the peer takes clients: 503 until it has its peer list, and once it is shutting down
 //
 // On SIGTERM or SIGINT the peer leaves before it stops (HTTPPool.Shutdown):
 // /readyz turns 503, so that a load balancer stops sending clients; it
@@ -120,8 +120,13 @@ func serve(ctx context.Context, cfg config, ln net.Listener, stdout io.Writer) e
 	mux.Handle("GET /stats", statsHandler(cfg.self, group))
 	mux.Handle("GET /status", status)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if pool.Leaving() {
+		switch {
+		case pool.Leaving():
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		case len(pool.Peers()) == 0:
+			// Discover has not applied a list yet: a client sent
+			// here now would see every key loaded locally.
+			http.Error(w, "no peer list yet", http.StatusServiceUnavailable)
 		}
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -83,6 +83,12 @@ func TestThreePeers(t *testing.T) {
 		startChild(t, ln, "-self", urls[i], "-peers", strings.Join(urls, ","), "-delay", "10ms", "-settle", "-1s", "-quiet", "10ms")
 	}
 
+	// Ask only once every peer is ready, as a load balancer would: a peer
+	// takes clients once it has its peer list.
+	for _, u := range urls {
+		waitReady(t, u)
+	}
+
 	keys := []string{"alice", "bob", "carol", "dave"}
 	for _, key := range keys {
 		var loadedBy string
@@ -302,5 +308,24 @@ func TestParseConfig(t *testing.T) {
 	}
 	if _, err := parseConfig([]string{"-help"}); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("parseConfig(-help) = %v, want flag.ErrHelp", err)
+	}
+}
+
+// waitReady waits, for at most 10 seconds, until u/readyz answers 200.
+func waitReady(t *testing.T, u string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := http.Get(u + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never became ready (last: %v)", u, err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
