@@ -134,6 +134,15 @@ func WrapStore(store Store, cfg BaseConfig) (Store, error) {
 	return s, nil
 }
 
+// FailingStore returns a Store of driver whose Ready and every operation
+// report err (or the context's error, once it is done): what a constructor
+// without an error result returns when it cannot build its backend, so
+// that it fails closed. WrapStore returns one for a configuration it
+// refuses.
+func FailingStore(driver Driver, err error) Store {
+	return &failedStore{driver: driver, err: err}
+}
+
 // failedStore is what WrapStore returns for a configuration it refuses:
 // every operation reports the refusal.
 type failedStore struct {

@@ -1,9 +1,6 @@
 package rediscache
 
 import (
-	"context"
-	"time"
-
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
@@ -29,41 +26,10 @@ func New(cfg Config) cachecore.Store {
 	if client == nil && cfg.Addr != "" {
 		client = newClient(cfg)
 	}
-	var raw cachecore.Store = noClient{}
+	raw := cachecore.FailingStore(cachecore.DriverRedis, ErrNoClient)
 	if client != nil {
 		raw = newStore(client)
 	}
 	s, _ := cachecore.WrapStore(raw, base)
 	return s
 }
-
-// noClient is the store of a Config with neither Addr nor Client.
-type noClient struct{}
-
-func fails(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return ErrNoClient
-}
-
-func (noClient) Driver() cachecore.Driver        { return cachecore.DriverRedis }
-func (noClient) Ready(ctx context.Context) error { return fails(ctx) }
-func (noClient) Get(ctx context.Context, _ string) ([]byte, bool, error) {
-	return nil, false, fails(ctx)
-}
-func (noClient) Set(ctx context.Context, _ string, _ []byte, _ time.Duration) error {
-	return fails(ctx)
-}
-func (noClient) Add(ctx context.Context, _ string, _ []byte, _ time.Duration) (bool, error) {
-	return false, fails(ctx)
-}
-func (noClient) Increment(ctx context.Context, _ string, _ int64, _ time.Duration) (int64, error) {
-	return 0, fails(ctx)
-}
-func (noClient) Decrement(ctx context.Context, _ string, _ int64, _ time.Duration) (int64, error) {
-	return 0, fails(ctx)
-}
-func (noClient) Delete(ctx context.Context, _ string) error        { return fails(ctx) }
-func (noClient) DeleteMany(ctx context.Context, _ ...string) error { return fails(ctx) }
-func (noClient) Flush(ctx context.Context) error                   { return fails(ctx) }
