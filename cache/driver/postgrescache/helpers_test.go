@@ -21,7 +21,7 @@ func serverAddr(t testing.TB) string {
 
 // dsn is the connection string of the test database at addr.
 func dsn(addr string) string {
-	return "postgres://postgres@" + addr + "/test?sslmode=disable&connect_timeout=5"
+	return "postgres://postgres@" + addr + "/test?sslmode=disable&connect_timeout=20"
 }
 
 // testDB returns a pool of its own to the test database at addr, closed

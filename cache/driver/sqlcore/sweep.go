@@ -9,6 +9,12 @@ import (
 // it wait for the next round.
 const maxSweepBatches = 100
 
+// minSweepRoundTime is the least time a round of the sweep may take
+// before it is cancelled. A shorter bound, with a short interval, would
+// cancel statements of a busy database over and over, and on PostgreSQL
+// each cancellation opens a connection of its own.
+const minSweepRoundTime = 30 * time.Second
+
 // sweeper deletes expired rows of its store's table every interval, batch
 // rows per statement, until its context is done. It deletes expired rows
 // of every prefix: an expired row is dead for every reader of the table.
@@ -35,9 +41,9 @@ func (w sweeper) run(ctx context.Context, closeDB bool) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			// A round ends by the next tick at the latest; an error (the
-			// database away) waits for the next round too.
-			rctx, cancel := context.WithTimeout(ctx, w.interval)
+			// Rounds do not overlap: ticks missed during one are dropped.
+			// An error (the database away) waits for the next round.
+			rctx, cancel := context.WithTimeout(ctx, max(w.interval, minSweepRoundTime))
 			w.store.sweep(rctx, w.batch)
 			cancel()
 		}
