@@ -33,8 +33,9 @@ type Config struct {
 	cachecore.BaseConfig
 
 	// DriverName is the database/sql driver's name, which selects the SQL
-	// dialect: "pgx" or "postgres" for PostgreSQL. The driver itself must
-	// be registered by the program (the postgrescache package does so).
+	// dialect: "pgx" or "postgres" for PostgreSQL, "mysql" for MySQL and
+	// MariaDB. The driver itself must be registered by the program (the
+	// postgrescache and mysqlcache packages do so).
 	DriverName string
 	// DSN is passed to sql.Open with DriverName when DB is nil.
 	DSN string

@@ -60,6 +60,21 @@ type dialect struct {
 	// values get cachecore.ErrValueTooLarge before they are sent.
 	maxValueBytes int
 
+	// lockedIncrement, when set, makes Increment a transaction of
+	// statements.lock and the set and add statements instead of the
+	// increment statement, which, with classify, is then unused; see
+	// store.incrementLocked. It is for a database that cannot add to a
+	// counter and return the sum in one statement (MySQL: no RETURNING).
+	lockedIncrement bool
+
+	// expiryIndex, when its text is set, returns a row when the expiry
+	// index of the table named by its only parameter, pTable, exists; the
+	// index statements of schema then run only when it returns none. It
+	// is for a database without CREATE INDEX IF NOT EXISTS (MySQL): a
+	// schema statement that fails because another process created the
+	// index meanwhile is retried (see schemaAttempts) and finds it.
+	expiryIndex query
+
 	// classify maps an error of the increment statement to the Store
 	// contract's: one wrapping cachecore.ErrNotNumeric for a stored value
 	// that is not a counter, cachecore.ErrCounterOverflow for a result
@@ -133,6 +148,10 @@ type statements struct {
 	// leaving int64, fail the statement with an error classify maps; and
 	// ea becomes pExpiry when pTouch, else it stays.
 	increment query
+	// lock returns the row of pKey as (v, ea), like get, and locks it
+	// until the transaction ends; only a dialect with lockedIncrement has
+	// it.
+	lock query
 	// deleteKey deletes the row of pKey.
 	deleteKey query
 	// compareAndDelete deletes the row of pKey when its v equals pValue

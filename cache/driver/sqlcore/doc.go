@@ -16,8 +16,9 @@
 //
 //   - Add is one INSERT that does nothing on conflict unless the existing
 //     row has expired, so one caller wins;
-//   - Increment and Decrement are one upsert returning the new value:
-//     every increment counts, a positive ttl restarts the counter's
+//   - Increment and Decrement are one upsert returning the new value
+//     (on MySQL, which cannot return it, a transaction that locks the
+//     row, see ErrIncrementContended): every increment counts, a positive ttl restarts the counter's
 //     lifetime as goforj/cache's drivers do, and a value that is not a
 //     counter (cachecore.ErrNotNumeric) or a sum leaving int64
 //     (cachecore.ErrCounterOverflow) fails the statement without changing

@@ -99,6 +99,15 @@ func createSchema(ctx context.Context, db *sql.DB, d *dialect, table string) err
 		}
 		// The table exists: only the index may be missing.
 		stmts = stmts[1:]
+		if d.expiryIndex.text != "" {
+			has, err := hasRow(ctx, db, d.expiryIndex.text, table)
+			if err != nil {
+				return err
+			}
+			if has {
+				stmts = nil
+			}
+		}
 	}
 	for _, s := range stmts {
 		if _, err := db.ExecContext(ctx, s); err != nil {
@@ -146,4 +155,16 @@ func checkLayout(d *dialect, table string, cols map[string]string) error {
 	slices.Sort(problems)
 	return fmt.Errorf("%w: %s table %s: %s (want k the key, v the value bytes, ea the expiry in Unix milliseconds)",
 		ErrTableLayout, d.name, table, strings.Join(problems, ", "))
+}
+
+// hasRow reports whether query, given table as its only parameter,
+// returns a row.
+func hasRow(ctx context.Context, db *sql.DB, query, table string) (bool, error) {
+	rows, err := db.QueryContext(ctx, query, table)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	has := rows.Next()
+	return has, rows.Err()
 }

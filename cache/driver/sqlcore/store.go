@@ -41,7 +41,7 @@ type store struct {
 // prepared holds the store's statements, prepared on db.
 type prepared struct {
 	get, set, add, increment, deleteKey, compareAndDelete, deleteMany,
-	flushBatch, sweepBatch, list *sql.Stmt
+	flushBatch, sweepBatch, list, lock *sql.Stmt
 }
 
 func newStore(db *sql.DB, d *dialect, table string) *store {
@@ -101,7 +101,11 @@ func (s *store) prepare(ctx context.Context) (*prepared, error) {
 		{&p.flushBatch, s.q.flushBatch.text},
 		{&p.sweepBatch, s.q.sweepBatch.text},
 		{&p.list, s.q.list.text},
+		{&p.lock, s.q.lock.text},
 	} {
+		if x.text == "" {
+			continue // a statement this dialect does without
+		}
 		st, err := s.db.PrepareContext(ctx, x.text)
 		if err != nil {
 			p.close()
@@ -115,7 +119,7 @@ func (s *store) prepare(ctx context.Context) (*prepared, error) {
 // close closes the statements prepared so far.
 func (p *prepared) close() {
 	for _, st := range []*sql.Stmt{p.get, p.set, p.add, p.increment, p.deleteKey,
-		p.compareAndDelete, p.deleteMany, p.flushBatch, p.sweepBatch, p.list} {
+		p.compareAndDelete, p.deleteMany, p.flushBatch, p.sweepBatch, p.list, p.lock} {
 		if st != nil {
 			st.Close()
 		}
@@ -354,6 +358,9 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 	p, err := s.statements(ctx)
 	if err != nil {
 		return 0, err
+	}
+	if s.d.lockedIncrement {
+		return s.incrementLocked(ctx, p, key, k, delta, ttl)
 	}
 	now := time.Now()
 	c := call{
