@@ -1,0 +1,30 @@
+package mysqlcache
+
+import (
+	"database/sql"
+	"testing"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+)
+
+// TestFaultsEndAtDeadlineAndRecover cuts and stalls the connections to
+// the server: every operation must fail by its context's deadline, and
+// once the connections are back the same store must work again.
+func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
+	cfg := testConfig(t)
+	admin := testDB(t, cfg)
+	proxy := drivertest.NewProxy(t, cfg.Addr)
+	db, err := sql.Open(DriverName, dsn(cfg, proxy.Addr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ns := namespace(t)
+	dropTable(t, admin, tableOf(ns))
+	s, err := New(Config{DB: db, Table: tableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drivertest.RunFaults(t, proxy, s, "k")
+}

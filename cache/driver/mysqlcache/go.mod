@@ -1,0 +1,22 @@
+module github.com/seed3c1b93bc/groupcache/cache/driver/mysqlcache
+
+go 1.25.0
+
+require (
+	github.com/go-sql-driver/mysql v1.10.1
+	github.com/seed3c1b93bc/groupcache/cache v0.1.0
+	github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore v0.1.0
+)
+
+require (
+	filippo.io/edwards25519 v1.2.0 // indirect
+	github.com/klauspost/compress v1.18.0 // indirect
+	github.com/seed3c1b93bc/groupcache v0.1.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
+replace (
+	github.com/seed3c1b93bc/groupcache => ../../../
+	github.com/seed3c1b93bc/groupcache/cache => ../../
+	github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore => ../sqlcore
+)

@@ -1,0 +1,246 @@
+package mysqlcache
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+)
+
+// goforjDefaultTTL is goforj/cache's default lifetime.
+const goforjDefaultTTL = 5 * time.Minute
+
+func TestNewDefaultsAreGoforjs(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	ctx := context.Background()
+	var existed int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.TABLES"+
+		" WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'cache_entries'").Scan(&existed); err != nil {
+		t.Fatal(err)
+	}
+	if existed == 0 {
+		dropTable(t, db, "cache_entries")
+	}
+	s, err := New(Config{DB: db, SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := namespace(t)
+	t.Cleanup(func() { db.ExecContext(ctx, "DELETE FROM cache_entries WHERE k = ?", "app:"+k) })
+	before := time.Now()
+	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
+		t.Fatal(err)
+	}
+	var ea int64
+	if err := db.QueryRowContext(ctx, "SELECT ea FROM cache_entries WHERE k = ?", "app:"+k).Scan(&ea); err != nil {
+		t.Fatalf("no row app:%s in cache_entries: %v", k, err)
+	}
+	if at := time.UnixMilli(ea); at.Before(before.Add(goforjDefaultTTL)) || at.After(time.Now().Add(goforjDefaultTTL+time.Millisecond)) {
+		t.Fatalf("row expires at %v, want %v after it was written", at, goforjDefaultTTL)
+	}
+}
+
+func TestNewWithoutDatabaseFailsClosed(t *testing.T) {
+	s, err := New(Config{})
+	if !errors.Is(err, sqlcore.ErrNoDatabase) {
+		t.Fatalf("New = %v, want ErrNoDatabase", err)
+	}
+	if s == nil || s.Driver() != cachecore.DriverSQL {
+		t.Fatalf("New returned store %v, want one of driver sql", s)
+	}
+	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, sqlcore.ErrNoDatabase) {
+		t.Fatalf("Set = %v, want ErrNoDatabase", err)
+	}
+}
+
+func TestNewWithInvalidDSNFailsClosed(t *testing.T) {
+	s, err := New(Config{DSN: "root@tcp(127.0.0.1:3306)/test?clientFoundRows=maybe"})
+	if !errors.Is(err, ErrInvalidDSN) {
+		t.Fatalf("New = %v, want ErrInvalidDSN", err)
+	}
+	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, ErrInvalidDSN) {
+		t.Fatalf("Set = %v, want ErrInvalidDSN", err)
+	}
+}
+
+func TestNewWithBadConfigFailsClosed(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	s, err := New(Config{DB: db, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
+	if !errors.Is(err, cachecore.ErrEncryptionKey) {
+		t.Fatalf("New = %v, want ErrEncryptionKey", err)
+	}
+	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
+		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
+	}
+}
+
+// TestDSNWithClientFoundRowsKeepsAddExclusive opens the store from a DSN
+// asking for found rows, with which a live row would count as affected
+// and Add would report it created: New must turn that off.
+func TestDSNWithClientFoundRowsKeepsAddExclusive(t *testing.T) {
+	cfg := testConfig(t)
+	ns := namespace(t)
+	dropTable(t, testDB(t, cfg), tableOf(ns))
+	c := cfg.Clone()
+	c.ClientFoundRows = true
+	c.InterpolateParams = true
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := New(Config{DSN: c.FormatDSN(), Table: tableOf(ns), Context: ctx, SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg := context.Background()
+	if created, err := s.Add(bg, "k", []byte("a"), time.Minute); err != nil || !created {
+		t.Fatalf("first Add = %v, %v; want created", created, err)
+	}
+	if created, err := s.Add(bg, "k", []byte("a"), time.Minute); err != nil || created {
+		t.Fatalf("Add over a live row = %v, %v; want not created", created, err)
+	}
+}
+
+// TestDSNPoolClosesWithContext opens the store's own pool from a DSN and
+// checks that ending Config.Context closes it.
+func TestDSNPoolClosesWithContext(t *testing.T) {
+	cfg := testConfig(t)
+	ns := namespace(t)
+	dropTable(t, testDB(t, cfg), tableOf(ns))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := New(Config{DSN: cfg.FormatDSN(), Table: tableOf(ns), Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg := context.Background()
+	if err := s.Set(bg, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, _, err := s.Get(bg, "k")
+		if err != nil && strings.Contains(err.Error(), "database is closed") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Get after the Context ended = %v, want the pool closed", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestSecondStoreOnTableSkipsExistingIndex opens a store on a table a
+// first store created: MySQL has no CREATE INDEX IF NOT EXISTS, so a
+// store that created the index unconditionally would fail on every
+// table but a new one.
+func TestSecondStoreOnTableSkipsExistingIndex(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	ns := namespace(t)
+	ctx := context.Background()
+	first := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	if err := first.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	second, err := New(Config{DB: db, Table: tableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, found, err := second.Get(ctx, "k"); err != nil || !found || string(v) != "v" {
+		t.Fatalf("Get through a second store = %q, %v, %v", v, found, err)
+	}
+	if err := EnsureSchema(ctx, db, tableOf(ns)); err != nil {
+		t.Fatalf("EnsureSchema on a complete table: %v", err)
+	}
+}
+
+// TestKeysAreBinary stores keys a text column would fold, reject or cut,
+// and requires each to be its own entry, stored as it is.
+func TestKeysAreBinary(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	ns := namespace(t)
+	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	ctx := context.Background()
+	keys := []string{"nul\x00key", "bad\xffutf8", "Key", "key", "kéy", "keý", "trail ", "trail"}
+	for _, k := range keys {
+		if err := s.Set(ctx, k, []byte(k), time.Minute); err != nil {
+			t.Fatalf("Set(%q): %v", k, err)
+		}
+	}
+	for _, k := range keys {
+		if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != k {
+			t.Fatalf("Get(%q) = %q, %v, %v", k, v, found, err)
+		}
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tableOf(ns)+" WHERE k = ?", ns+":nul\x00key").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("a key is not stored as it is (%d rows, %v)", n, err)
+	}
+	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, e := range page.Entries {
+		listed = append(listed, e.Key)
+	}
+	want := []string{"Key", "bad\xffutf8", "key", "keý", "kéy", "nul\x00key", "trail", "trail "}
+	if strings.Join(listed, "|") != strings.Join(want, "|") {
+		t.Fatalf("ListPage keys = %q, want %q in byte order", listed, want)
+	}
+}
+
+// TestOverlongKeyRefused checks the 255-byte limit of the key column,
+// prefix included, at its edge.
+func TestOverlongKeyRefused(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	ns := namespace(t)
+	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	ctx := context.Background()
+	fits := strings.Repeat("k", 255-len(ns)-1)
+	if err := s.Set(ctx, fits, []byte("v"), time.Minute); err != nil {
+		t.Fatalf("Set of a key of 255 bytes with its prefix = %v", err)
+	}
+	long := fits + "k"
+	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Set of a 256-byte key = %v, want ErrInvalidKey", err)
+	}
+	if _, err := s.Increment(ctx, long, 1, time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Increment of a 256-byte key = %v, want ErrInvalidKey", err)
+	}
+	if _, err := s.Add(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Add of a 256-byte key = %v, want ErrInvalidKey", err)
+	}
+	if _, found, err := s.Get(ctx, long); err != nil || found {
+		t.Fatalf("Get of a 256-byte key = %v, %v; want a miss", found, err)
+	}
+	// The refused key must not have been cut short into the one that fits.
+	if v, _, _ := s.Get(ctx, fits); string(v) != "v" {
+		t.Fatalf("the 255-byte key now holds %q", v)
+	}
+}
+
+// TestValueLimit stores the largest value allowed and refuses a byte more
+// before sending it.
+func TestValueLimit(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	s := newTestStore(t, db, namespace(t), cachecore.BaseConfig{})
+	ctx := context.Background()
+	const limit = 16<<20 - 1<<10
+	big := make([]byte, limit)
+	for i := range big {
+		big[i] = byte(i)
+	}
+	if err := s.Set(ctx, "big", big, time.Minute); err != nil {
+		t.Fatalf("Set of %d bytes: %v", limit, err)
+	}
+	if v, found, err := s.Get(ctx, "big"); err != nil || !found || string(v) != string(big) {
+		t.Fatalf("Get of %d bytes = %d bytes, %v, %v", limit, len(v), found, err)
+	}
+	if err := s.Set(ctx, "big", make([]byte, limit+1), time.Minute); !errors.Is(err, cachecore.ErrValueTooLarge) {
+		t.Fatalf("Set of %d bytes = %v, want ErrValueTooLarge", limit+1, err)
+	}
+}
