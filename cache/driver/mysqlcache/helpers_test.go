@@ -40,13 +40,6 @@ func testConfig(t testing.TB) *mysql.Config {
 	return cfg
 }
 
-// dsn is the test database's DSN with its server at addr.
-func dsn(cfg *mysql.Config, addr string) string {
-	c := cfg.Clone()
-	c.Addr = addr
-	return c.FormatDSN()
-}
-
 // testDB returns a pool of its own to the test database, closed with the
 // test.
 func testDB(t testing.TB, cfg *mysql.Config) *sql.DB {
