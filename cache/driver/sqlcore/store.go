@@ -345,9 +345,9 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 // Increment runs the dialect's increment statement, which adds delta on
 // the server in one atomic statement, so concurrent increments from any
 // number of processes all count (on a dialect with lockedIncrement, a
-// transaction instead: see incrementLocked). A positive ttl restarts the counter's
-// lifetime, as goforj/cache's drivers do; an absent or expired counter
-// starts from zero.
+// transaction instead: see incrementLocked). A positive ttl restarts the
+// counter's lifetime, as goforj/cache's drivers do; an absent or expired
+// counter starts from zero.
 func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
