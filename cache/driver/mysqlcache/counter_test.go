@@ -10,15 +10,17 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
-// TestIncrementSyntaxIsParseInts checks that the server-side increment
-// accepts exactly the counter text strconv.ParseInt does (without '+'),
-// where PostgreSQL's own cast to bigint would accept more, and leaves a
-// refused value as it was.
+// TestIncrementSyntaxIsParseInts checks that the increment accepts
+// exactly the counter text strconv.ParseInt does (without '+'), where
+// MySQL's CAST(... AS SIGNED) reads "abc" as 0 and "12abc" as 12 with a
+// mere warning, and leaves a refused value as it was, including one out
+// of int64's range.
 func TestIncrementSyntaxIsParseInts(t *testing.T) {
 	db := testDB(t, testConfig(t))
 	s := newTestStore(t, db, namespace(t), cachecore.BaseConfig{})
 	ctx := context.Background()
-	for _, v := range []string{"+5", " 5", "5 ", "5\n", "", "0x10", "1e3", "5.0", "\xff5", "٣"} {
+	for _, v := range []string{"abc", "12abc", "+5", " 5", "5 ", "5\n", "", "0x10", "1e3", "5.0", "\xff5", "٣",
+		"9223372036854775808"} {
 		if err := s.Set(ctx, "c", []byte(v), time.Minute); err != nil {
 			t.Fatal(err)
 		}
