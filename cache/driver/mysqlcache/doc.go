@@ -33,7 +33,10 @@
 //     then sqlcore.ErrIncrementContended), this time locking the row.
 //     READ COMMITTED because under the default REPEATABLE READ the
 //     locking read of an absent row takes a gap lock, with which two
-//     first increments deadlock.
+//     first increments deadlock. InnoDB may still pick an increment as
+//     the victim of a deadlock with another statement (the sweep
+//     deleting that expired counter at that moment): it then fails with
+//     the server's error 1213, having counted nothing, and may be retried.
 //   - Releasing a lock is DELETE ... WHERE k = ? AND v = ? AND ea > ?.
 //   - The sweep and Flush delete with DELETE ... ORDER BY ... LIMIT.
 //
