@@ -12,7 +12,8 @@ import (
 func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	proxy := drivertest.NewProxy(t, serverAddr(t))
 	k := namespace(t)
-	s := newStore(testKV(t, proxy.Addr()), k, false)
-	flushed(t, s.kv, k)
+	kv := testKV(t, proxy.Addr())
+	s := newStore(jsBucket{kv}, k, false)
+	flushed(t, kv, k)
 	drivertest.RunFaults(t, proxy, s, k)
 }

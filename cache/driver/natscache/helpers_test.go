@@ -57,7 +57,7 @@ func namespace(t testing.TB) string {
 
 // newTestStore is the store the facade tests use: New with the prefix ns.
 func newTestStore(t testing.TB, kv jetstream.KeyValue, ns string) cachecore.Store {
-	return New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	return New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 }
 
 // flushed removes the keys of prefix ns when the test ends.
@@ -65,6 +65,6 @@ func flushed(t testing.TB, kv jetstream.KeyValue, ns string) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		newStore(kv, ns, false).Flush(ctx)
+		newStore(jsBucket{kv}, ns, false).Flush(ctx)
 	})
 }

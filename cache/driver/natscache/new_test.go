@@ -16,7 +16,7 @@ const shortDefaultTTL = 300 * time.Millisecond
 func TestStoreContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ns := namespace(t)
-	s := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
+	s := New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
 	flushed(t, kv, ns)
 	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, LargeValueBytes: largeValue})
 }
@@ -24,7 +24,7 @@ func TestStoreContract(t *testing.T) {
 func TestStoreContractShaped(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ns := namespace(t)
-	s := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{
+	s := New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{
 		Prefix: ns, DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096,
 		Compression: cachecore.CompressionGzip, EncryptionKey: make([]byte, 32),
 	}})
@@ -38,8 +38,8 @@ func TestFlushLeavesOtherPrefixes(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ctx := context.Background()
 	ns := namespace(t)
-	mine := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
-	longer := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns + "x"}})
+	mine := New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	longer := New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns + "x"}})
 	flushed(t, kv, ns)
 	flushed(t, kv, ns+"x")
 	bare := ns + "-bare"
@@ -69,7 +69,7 @@ func TestFlushLeavesOtherPrefixes(t *testing.T) {
 func TestNewDefaultsAreGoforjs(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ctx := context.Background()
-	s := New(Config{KeyValue: kv})
+	s := New(Config{Bucket: kv})
 	k := namespace(t)
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestNewWithoutKeyValueFails(t *testing.T) {
 
 func TestNewWithBadConfigFailsClosed(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	s := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
+	s := New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
 	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
 		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
 	}
@@ -113,5 +113,5 @@ func TestInspectorContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ns := namespace(t)
 	flushed(t, kv, ns)
-	cachetest.RunInspectorContract(t, New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
+	cachetest.RunInspectorContract(t, New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
 }

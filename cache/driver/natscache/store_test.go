@@ -13,7 +13,7 @@ func TestRawStoreContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ns := namespace(t)
 	flushed(t, kv, ns)
-	cachetest.RunStoreContract(t, newStore(kv, ns, false), cachetest.Options{LargeValueBytes: largeValue})
+	cachetest.RunStoreContract(t, newStore(jsBucket{kv}, ns, false), cachetest.Options{LargeValueBytes: largeValue})
 }
 
 func TestKeysAreGoforjs(t *testing.T) {
@@ -59,7 +59,7 @@ func TestForeverTTLIsAccepted(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ns := namespace(t)
 	flushed(t, kv, ns)
-	s := newStore(kv, ns, false)
+	s := newStore(jsBucket{kv}, ns, false)
 	ctx := context.Background()
 	if err := s.Set(ctx, "k", []byte("v"), 1<<63-1); err != nil {
 		t.Fatalf("Set with the largest ttl: %v", err)
@@ -80,5 +80,5 @@ func TestRawInspectorContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ns := namespace(t)
 	flushed(t, kv, ns)
-	cachetest.RunInspectorContract(t, newStore(kv, ns, false))
+	cachetest.RunInspectorContract(t, newStore(jsBucket{kv}, ns, false))
 }
