@@ -18,7 +18,7 @@ func TestStoreContract(t *testing.T) {
 	ns := namespace(t)
 	s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
 	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
-	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL})
+	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, ExpiryResolution: time.Millisecond})
 }
 
 func TestStoreContractShaped(t *testing.T) {
@@ -29,7 +29,7 @@ func TestStoreContractShaped(t *testing.T) {
 		Compression: cachecore.CompressionGzip, EncryptionKey: make([]byte, 32),
 	}})
 	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
-	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096})
+	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096, ExpiryResolution: time.Millisecond})
 }
 
 func TestInspectorContract(t *testing.T) {

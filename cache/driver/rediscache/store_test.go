@@ -10,8 +10,8 @@ import (
 )
 
 func TestRawStoreContract(t *testing.T) {
-	s := newStore(testClient(t, serverAddr(t)))
-	cachetest.RunStoreContract(t, s, cachetest.Options{})
+	s := rawStore(testClient(t, serverAddr(t)))
+	cachetest.RunStoreContract(t, s, cachetest.Options{ExpiryResolution: time.Millisecond})
 }
 
 func TestRawInspectorContract(t *testing.T) {
