@@ -11,7 +11,7 @@ import (
 // the connection is back the same store must work again.
 func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	proxy := drivertest.NewProxy(t, serverAddr(t))
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	kv := testKV(t, proxy.Addr())
 	s := newStore(jsBucket{kv}, k, false)
 	flushed(t, kv, k)

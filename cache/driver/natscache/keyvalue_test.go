@@ -44,7 +44,7 @@ func testLegacyKV(t testing.TB, addr string) nats.KeyValue {
 
 func TestLegacyKeyValueStoreContract(t *testing.T) {
 	addr := serverAddr(t)
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, testKV(t, addr), ns)
 	s := New(Config{KeyValue: testLegacyKV(t, addr), BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
 	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, LargeValueBytes: largeValue})
@@ -52,7 +52,7 @@ func TestLegacyKeyValueStoreContract(t *testing.T) {
 
 func TestLegacyKeyValueInspectorContract(t *testing.T) {
 	addr := serverAddr(t)
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, testKV(t, addr), ns)
 	cachetest.RunInspectorContract(t, New(Config{KeyValue: testLegacyKV(t, addr), BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
 }
@@ -61,7 +61,7 @@ func TestLegacyKeyValueInspectorContract(t *testing.T) {
 // every call: the store must work, through Bucket.
 func TestBucketWinsOverKeyValue(t *testing.T) {
 	addr := serverAddr(t)
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	kv := testKV(t, addr)
 	flushed(t, kv, ns)
 	legacy := testLegacyKV(t, addr)
@@ -87,7 +87,7 @@ func (closedKeyValue) Put(string, []byte) (uint64, error)     { return 0, errClo
 func TestLegacyKeyValueFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	addr := serverAddr(t)
 	proxy := drivertest.NewProxy(t, addr)
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	flushed(t, testKV(t, addr), k)
 	s := newStore(legacyBucket{testLegacyKV(t, proxy.Addr())}, k, false)
 	drivertest.RunFaults(t, proxy, s, k)
@@ -110,7 +110,7 @@ func TestLegacyKeyValueAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, testKV(t, serverAddr(t)), ns)
 	drivertest.RunAtomic(t, legacyAtomicConfig(ns))
 }
@@ -138,7 +138,7 @@ func goforjBinary(value string, expiresAt time.Time) []byte {
 func TestReadsEntriesGoforjWrote(t *testing.T) {
 	addr := serverAddr(t)
 	kv := testKV(t, addr)
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
 	ctx := context.Background()
 	later, earlier := time.Now().Add(time.Minute), time.Now().Add(-time.Second)
@@ -187,7 +187,7 @@ func TestReadsEntriesGoforjWrote(t *testing.T) {
 func TestWritesWhatGoforjReads(t *testing.T) {
 	addr := serverAddr(t)
 	kv := testKV(t, addr)
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
 	ctx := context.Background()
 	for name, cfg := range map[string]Config{"jetstream": {Bucket: kv}, "legacy": {KeyValue: testLegacyKV(t, addr)}} {

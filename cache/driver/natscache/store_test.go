@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 func TestRawStoreContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
 	cachetest.RunStoreContract(t, newStore(jsBucket{kv}, ns, false), cachetest.Options{LargeValueBytes: largeValue})
 }
@@ -57,7 +58,7 @@ func TestEnvelopeRoundTripsAndExpires(t *testing.T) {
 
 func TestForeverTTLIsAccepted(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
 	s := newStore(jsBucket{kv}, ns, false)
 	ctx := context.Background()
@@ -78,7 +79,7 @@ const largeValue = 512 << 10
 
 func TestRawInspectorContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
 	cachetest.RunInspectorContract(t, newStore(jsBucket{kv}, ns, false))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache"
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // goforjClient has exactly the methods of goforj/cache's Client, around
@@ -110,7 +111,7 @@ func checkCommonOps(t *testing.T, raw *redis.Client, client Client, ns string) c
 // rather than deleting non-atomically.
 func TestGoforjClientIsAccepted(t *testing.T) {
 	raw := testClient(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	s := checkCommonOps(t, raw, goforjClient{raw}, ns)
 	ctx := context.Background()
 	if _, ok := s.(cachecore.ExpiryGetter); ok {
@@ -164,7 +165,7 @@ func TestGoforjClientIsAccepted(t *testing.T) {
 // store answers GetWithExpiry.
 func TestTxClientIncrementsInATransaction(t *testing.T) {
 	raw := testClient(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	s := checkCommonOps(t, raw, txClient{goforjClient{raw}}, ns)
 	ctx := context.Background()
 	if _, err := s.Increment(ctx, "short", 1, 300*time.Millisecond); err != nil {
@@ -189,7 +190,7 @@ func TestGetWithExpiryFallsBackToPTTL(t *testing.T) {
 	s := newExpiryStore(newStore(client))
 	s.noExpireTime.Store(true)
 	ctx := context.Background()
-	k := namespace(t) + ":k"
+	k := drivertest.Namespace(t) + ":k"
 	t.Cleanup(func() { client.Del(ctx, k) })
 	before := time.Now()
 	if err := s.Set(ctx, k, []byte("v"), time.Minute); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // clusterBoot bounds starting the test cluster, from the first process
@@ -151,7 +152,7 @@ func TestClusterFlushAndListReachEveryMaster(t *testing.T) {
 	client := clusterClient(t, addrs)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 	other := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns + "x"}})
 	const n = 60
@@ -204,11 +205,11 @@ func TestClusterContracts(t *testing.T) {
 	addrs := startCluster(t)
 	client := clusterClient(t, addrs)
 	t.Run("Store", func(t *testing.T) {
-		s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: namespace(t), DefaultTTL: shortDefaultTTL}})
+		s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: drivertest.Namespace(t), DefaultTTL: shortDefaultTTL}})
 		cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, ExpiryResolution: time.Millisecond})
 	})
 	t.Run("Inspector", func(t *testing.T) {
-		cachetest.RunInspectorContract(t, New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: namespace(t)}}))
+		cachetest.RunInspectorContract(t, New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: drivertest.Namespace(t)}}))
 	})
 }
 
@@ -223,7 +224,7 @@ func TestRingFlushAndListReachEveryShard(t *testing.T) {
 		ContextTimeoutEnabled: true,
 	})
 	t.Cleanup(func() { ring.Close() })
-	s := New(Config{Client: ring, BaseConfig: cachecore.BaseConfig{Prefix: namespace(t)}})
+	s := New(Config{Client: ring, BaseConfig: cachecore.BaseConfig{Prefix: drivertest.Namespace(t)}})
 	const n = 40
 	for i := range n {
 		if err := s.Set(ctx, fmt.Sprint("k", i), []byte("v"), time.Minute); err != nil {

@@ -18,7 +18,7 @@ func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	if _, ok := s.(cachecore.ExpiryGetter); !ok {
 		t.Fatal("the store of a *redis.Client is not a cachecore.ExpiryGetter")
 	}
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), k) })
 	drivertest.RunFaults(t, proxy, s, k)
 }
