@@ -95,15 +95,13 @@ func TestLegacyKeyValueFaultsEndAtDeadlineAndRecover(t *testing.T) {
 
 // legacyAtomicConfig is atomicConfig with every Cache on the older API.
 func legacyAtomicConfig(ns string) drivertest.AtomicConfig {
-	return drivertest.AtomicConfig{
-		Namespace: ns,
-		ChildTest: "TestLegacyKeyValueAtomicChild",
-		EnvVar:    "NTC_LEGACY_NS",
-		NewCache: func(t testing.TB, ns string) *cache.Cache {
-			kv := testLegacyKV(t, serverAddr(t))
-			return cache.NewCache(New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
-		},
+	cfg := atomicConfig(ns)
+	cfg.ChildTest, cfg.EnvVar = "TestLegacyKeyValueAtomicChild", "NTC_LEGACY_NS"
+	cfg.NewCache = func(t testing.TB, ns string) *cache.Cache {
+		kv := testLegacyKV(t, serverAddr(t))
+		return cache.NewCache(New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
 	}
+	return cfg
 }
 
 func TestLegacyKeyValueAtomicAcrossProcesses(t *testing.T) {
