@@ -51,7 +51,8 @@ type Config struct {
 	// calls take no context: the store still returns at the context's
 	// deadline, but the call it gave up on runs on in the background until
 	// the JetStream context's own timeout (nats.MaxWait, 5 seconds by
-	// default), so keep that short.
+	// default), so keep that short; a write given up on that way may
+	// still take effect, as any write whose answer was lost may.
 	KeyValue KeyValue
 
 	// BucketTTL stores values bare and leaves expiry to the bucket's own
