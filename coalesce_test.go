@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,14 +14,15 @@ import (
 
 // A coalesceRig is two peers, an asker and an owner, whose servers count
 // requests, with no caches: every Get of the asker for a key of the owner
-// is a request. The owner's Getter holds the gate key until the test
-// opens the gate, so that a Get of it stays in flight while the test
-// lines up others behind it.
+// is a request. The owner's Getter holds the gate keys, as many as may be
+// in flight before Gets are coalesced, until the test opens the gate, so
+// that Gets of them stay in flight while the test lines up others behind
+// them.
 type coalesceRig struct {
 	c             *testCluster
 	rc            requestCounter
 	asker, owner  *testPeer
-	gate          string
+	gates         []string
 	arrived, open chan struct{}
 	openOnce      sync.Once
 }
@@ -34,18 +36,15 @@ func newCoalesceRig(t *testing.T, opts HTTPPoolOptions, answer func(w http.Respo
 	if opts.CoalesceWait == 0 {
 		opts.CoalesceWait = time.Hour
 	}
-	r := &coalesceRig{arrived: make(chan struct{}, 1), open: make(chan struct{})}
+	r := &coalesceRig{arrived: make(chan struct{}, coalesceAfter), open: make(chan struct{})}
 	t.Cleanup(r.openGate)
 	var wrap func(p *HTTPPool, w http.ResponseWriter, req *http.Request) bool
 	if answer != nil {
 		wrap = func(_ *HTTPPool, w http.ResponseWriter, req *http.Request) bool { return answer(w, req) }
 	}
 	r.c = startClusterMounted(t, 2, 0, &opts, nil, countingMount(&r.rc, wrap), func(ctx context.Context, peer, key string, dest Sink) error {
-		if key == r.gate {
-			select {
-			case r.arrived <- struct{}{}:
-			default:
-			}
+		if slices.Contains(r.gates, key) {
+			r.arrived <- struct{}{}
 			select {
 			case <-r.open:
 			case <-time.After(10 * time.Second):
@@ -56,7 +55,7 @@ func newCoalesceRig(t *testing.T, opts HTTPPoolOptions, answer func(w http.Respo
 		return dest.SetString("v:" + key)
 	})
 	r.asker, r.owner = r.c.peers[0], r.c.peers[1]
-	r.gate = r.ownedKeys("gate-", 1)[0]
+	r.gates = r.ownedKeys("gate-", coalesceAfter)
 	return r
 }
 
@@ -73,22 +72,38 @@ func (r *coalesceRig) ownedKeys(prefix string, n int) []string {
 
 func (r *coalesceRig) openGate() { r.openOnce.Do(func() { close(r.open) }) }
 
-// holdGate starts a Get of the gate key and returns once the owner holds
-// it; the returned channel yields the Get's error after the gate opens.
+// holdGate starts a Get of each gate key and returns once the owner holds
+// them; the returned channel yields the Gets' first error, or nil, after
+// the gate opens.
 func (r *coalesceRig) holdGate(t *testing.T) <-chan error {
 	t.Helper()
+	errs := make(chan error, len(r.gates))
+	for _, k := range r.gates {
+		go func() {
+			_, err := r.get(context.Background(), k)
+			errs <- err
+		}()
+	}
+	timeout := time.After(10 * time.Second)
+	for range r.gates {
+		select {
+		case <-r.arrived:
+		case err := <-errs:
+			t.Fatalf("Get of a gate key returned %v before the gate opened", err)
+		case <-timeout:
+			t.Fatal("the gate keys did not reach the owner in 10s")
+		}
+	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := r.get(context.Background(), r.gate)
-		done <- err
+		var first error
+		for range r.gates {
+			if err := <-errs; first == nil {
+				first = err
+			}
+		}
+		done <- first
 	}()
-	select {
-	case <-r.arrived:
-	case err := <-done:
-		t.Fatalf("Get of the gate key returned %v before the gate opened", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the gate key did not reach the owner in 10s")
-	}
 	return done
 }
 
@@ -116,7 +131,7 @@ func (r *coalesceRig) waiting() int {
 }
 
 func (r *coalesceRig) batchState() (keys, waiting int) {
-	pg, _ := r.asker.pool.PickPeer(r.gate)
+	pg, _ := r.asker.pool.PickPeer(r.gates[0])
 	c := &pg.(*httpGetter).coalesce
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -163,12 +178,13 @@ func TestConcurrentGetsShareABatch(t *testing.T) {
 			t.Errorf("Get(%q) = %q, %v", k, vals[i], errs[i])
 		}
 	}
-	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != 1 || p != 1 {
-		t.Errorf("%d Gets made %d GETs and %d batch POSTs at the owner; want 1 and 1", len(keys)+1, g, p)
+	n := len(r.gates)
+	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != n || p != 1 {
+		t.Errorf("%d Gets made %d GETs and %d batch POSTs at the owner; want %d and 1", len(keys)+n, g, p, n)
 	}
 	st := &r.asker.group.Stats
-	if st.PeerLoads.Get() != int64(len(keys)+1) || st.PeerErrors.Get() != 0 {
-		t.Errorf("PeerLoads %d, PeerErrors %d; want %d, 0", st.PeerLoads.Get(), st.PeerErrors.Get(), len(keys)+1)
+	if st.PeerLoads.Get() != int64(len(keys)+n) || st.PeerErrors.Get() != 0 {
+		t.Errorf("PeerLoads %d, PeerErrors %d; want %d, 0", st.PeerLoads.Get(), st.PeerErrors.Get(), len(keys)+n)
 	}
 }
 
@@ -201,8 +217,8 @@ func TestFullBatchLeavesAtOnce(t *testing.T) {
 			t.Errorf("Get(%q) = %q, %v", k, vals[i], errs[i])
 		}
 	}
-	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != 1 || p != 2 {
-		t.Errorf("%d Gets made %d GETs and %d POSTs; want 1 and 2", len(keys)+1, g, p)
+	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != len(r.gates) || p != 2 {
+		t.Errorf("%d Gets made %d GETs and %d POSTs; want %d and 2", len(keys)+len(r.gates), g, p, len(r.gates))
 	}
 }
 
@@ -238,14 +254,17 @@ func TestCancelledCallerLeavesItsBatchToTheOthers(t *testing.T) {
 	r.asker.pool.CloseIdleConnections()
 }
 
-func TestBatchWhoseCallersAllLeftIsNotSent(t *testing.T) {
+// TestBatchWhoseCallersAllLeftIsDropped checks that a pending batch whose
+// callers all gave up is neither sent nor joined: a later caller starts a
+// batch of its own, which its predecessors' cancellation does not fail.
+func TestBatchWhoseCallersAllLeftIsDropped(t *testing.T) {
 	checkLeaks(t)
 	r := newCoalesceRig(t, HTTPPoolOptions{}, nil, nil)
 	gate := r.holdGate(t)
-	keys := r.ownedKeys("key-", 3)
+	keys := r.ownedKeys("key-", 4)
 	ctx, cancel := context.WithCancel(context.Background())
-	_, errs, wait := r.getAll(keys, []context.Context{ctx, ctx, ctx})
-	waitFor(t, func() bool { return r.pending() == len(keys) })
+	_, errs, wait := r.getAll(keys[:3], []context.Context{ctx, ctx, ctx})
+	waitFor(t, func() bool { return r.pending() == 3 })
 	cancel()
 	wait()
 	for i, err := range errs {
@@ -253,13 +272,24 @@ func TestBatchWhoseCallersAllLeftIsNotSent(t *testing.T) {
 			t.Errorf("Get(%q) = %v; want context.Canceled", keys[i], err)
 		}
 	}
+	if n := r.pending(); n != 0 {
+		t.Errorf("%d keys still pending after their callers left; want 0", n)
+	}
+	late, lateErr, wait := r.getAll(keys[3:], nil)
+	waitFor(t, func() bool { return r.pending() == 1 })
 	r.openGate()
+	wait()
 	if err := <-gate; err != nil {
 		t.Fatalf("gate: %v", err)
 	}
-	// The gate's Get, answered, would have sent a pending batch.
-	if p := r.requests(http.MethodPost); p != 0 {
-		t.Errorf("%d POSTs for a batch nobody waited for; want 0", p)
+	if lateErr[0] != nil || late[0] != "v:"+keys[3] {
+		t.Errorf("Get(%q) = %q, %v", keys[3], late[0], lateErr[0])
+	}
+	if n := r.asker.group.Stats.PeerErrors.Get(); n != 0 {
+		t.Errorf("PeerErrors = %d; want 0", n)
+	}
+	if p := r.requests(http.MethodPost); p != 1 {
+		t.Errorf("%d POSTs; want 1, for the late caller alone", p)
 	}
 	r.asker.pool.CloseIdleConnections()
 }
@@ -333,8 +363,8 @@ func TestBatchedKeysFailAsSingleGetsDo(t *testing.T) {
 			t.Errorf("key %q loaded %d times by the asker; want %d", k, local, wantLocal)
 		}
 	}
-	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != 2 || p != 1 {
-		t.Errorf("%d GETs and %d POSTs; want 2 (the gate and the key left out) and 1", g, p)
+	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != len(r.gates)+1 || p != 1 {
+		t.Errorf("%d GETs and %d POSTs; want %d (the gates and the key left out) and 1", g, p, len(r.gates)+1)
 	}
 }
 
@@ -368,8 +398,8 @@ func TestCoalescingFallsBackForPeersWithoutBatches(t *testing.T) {
 		t.Errorf("PeerErrors = %d; want 0", n)
 	}
 	// One batch found the owner out; every key went alone after it.
-	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != 2*(len(keys)+1) || p != 1 {
-		t.Errorf("%d GETs and %d POSTs; want %d and 1", g, p, 2*(len(keys)+1))
+	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != 2*(len(keys)+len(r.gates)) || p != 1 {
+		t.Errorf("%d GETs and %d POSTs; want %d and 1", g, p, 2*(len(keys)+len(r.gates)))
 	}
 }
 
@@ -386,7 +416,7 @@ func TestNegativeCoalesceWaitSendsGetsAlone(t *testing.T) {
 			t.Errorf("Get(%q) = %q, %v", k, vals[i], errs[i])
 		}
 	}
-	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != len(keys)+1 || p != 0 {
-		t.Errorf("%d GETs and %d POSTs; want %d and 0", g, p, len(keys)+1)
+	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != len(keys)+len(r.gates) || p != 0 {
+		t.Errorf("%d GETs and %d POSTs; want %d and 0", g, p, len(keys)+len(r.gates))
 	}
 }
