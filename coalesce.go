@@ -66,8 +66,11 @@ type getBatch struct {
 	// last one to give up abandons or cancels the batch. Guarded by the
 	// coalescer's mu.
 	waiting int
-	ctx     context.Context // the request's: bounds it, carries trace values
-	cancel  context.CancelFunc
+
+	// ctx is the batch request's: it carries the first caller's
+	// values, such as a trace, and is cancelled once no caller waits.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	done  chan struct{} // closed once items and err are set
 	items []*pb.GetManyItem
@@ -75,8 +78,8 @@ type getBatch struct {
 }
 
 // Get implements ProtoGetter. Unless the pool's CoalesceWait is negative,
-// a Get to a peer that already has a request in flight joins a batch (see
-// above).
+// a Get to a peer that already has coalesceAfter requests in flight joins
+// a batch (see above).
 func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -95,7 +98,7 @@ func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResp
 		}
 		return err
 	}
-	b, i := c.join(h, ctx, in.GetGroup(), in.GetKey())
+	b, i := c.join(ctx, h, in.GetGroup(), in.GetKey())
 	c.mu.Unlock()
 	select {
 	case <-b.done:
@@ -109,7 +112,7 @@ func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResp
 // join adds key to the pending batch of group, which it starts if there is
 // none, and returns the batch and the key's index in it. A batch that
 // join fills is sent at once. c.mu is held.
-func (c *coalescer) join(h *httpGetter, ctx context.Context, group, key string) (*getBatch, int) {
+func (c *coalescer) join(ctx context.Context, h *httpGetter, group, key string) (*getBatch, int) {
 	b := c.pending[group]
 	if b == nil {
 		b = &getBatch{group: group, done: make(chan struct{})}
