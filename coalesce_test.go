@@ -420,3 +420,26 @@ func TestNegativeCoalesceWaitSendsGetsAlone(t *testing.T) {
 		t.Errorf("%d GETs and %d POSTs; want %d and 0", g, p, len(keys)+len(r.gates))
 	}
 }
+
+// TestBatchLeavesAfterCoalesceWait holds the requests in flight for good:
+// the Gets behind them are sent when CoalesceWait has passed, and answered
+// while the gate is still held.
+func TestBatchLeavesAfterCoalesceWait(t *testing.T) {
+	r := newCoalesceRig(t, HTTPPoolOptions{CoalesceWait: 20 * time.Millisecond}, nil, nil)
+	gate := r.holdGate(t)
+	keys := r.ownedKeys("key-", 5)
+	vals, errs, wait := r.getAll(keys, nil)
+	wait() // the gate is still held
+	for i, k := range keys {
+		if errs[i] != nil || vals[i] != "v:"+k {
+			t.Errorf("Get(%q) = %q, %v", k, vals[i], errs[i])
+		}
+	}
+	if g, p := r.requests(http.MethodGet), r.requests(http.MethodPost); g != len(r.gates) || p < 1 || p > len(keys) {
+		t.Errorf("%d GETs and %d POSTs; want %d and 1 to %d", g, p, len(r.gates), len(keys))
+	}
+	r.openGate()
+	if err := <-gate; err != nil {
+		t.Fatalf("gate: %v", err)
+	}
+}
