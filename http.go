@@ -180,17 +180,15 @@ type HTTPPoolOptions struct {
 	LogInterval time.Duration
 
 	// CoalesceWait bounds how long a Get to a peer may wait to share a
-	// request with other Gets. A Get to a peer that has no request of
-	// this pool in flight is sent at once, alone. One to a peer that has
-	// waits until the first request in flight is answered, or until
-	// CoalesceWait has passed, and then goes in one batch request with
-	// the other Gets to that peer and group that came meanwhile (at most
-	// 64 keys): under load, fewer and larger requests cost both peers
-	// less CPU per key. Each Get returns what it would have returned on
-	// its own, but one in a batch is answered no sooner than the batch's
-	// slowest key at the owner. Peers that do not serve batches, such as
-	// golang/groupcache, are found out and sent single Gets. If zero, it
-	// is DefaultCoalesceWait; a negative value sends every Get alone.
+	// request with other Gets. A Get to a peer with two of this pool's
+	// requests in flight waits until one is answered, or CoalesceWait
+	// passes, and goes in one batch request with the other Gets to that
+	// peer and group that came meanwhile (at most 64 keys); with fewer in
+	// flight it is sent at once, alone. Each Get returns what it would
+	// have returned alone, but no sooner than its batch's slowest key at
+	// the owner. Peers without batches, such as golang/groupcache, are
+	// sent single Gets. If zero, it is DefaultCoalesceWait; a negative
+	// value sends every Get alone.
 	CoalesceWait time.Duration
 }
 
