@@ -28,9 +28,11 @@ type dialect struct {
 	statements func(table string) statements
 
 	// schema returns the statements that create table and its expiry index
-	// when they are absent, run in order by EnsureSchema. Each must be a
-	// no-op when its object exists (IF NOT EXISTS), because several
-	// processes may run them at once.
+	// when they are absent, run in order by EnsureSchema: the first creates
+	// the table and is skipped when it exists; the others (the index) run
+	// on an existing table too, which is how a table of goforj/cache's
+	// layout gets the index. Each must be a no-op when its object exists
+	// (IF NOT EXISTS), because several processes may run them at once.
 	schema func(table string) []string
 
 	// columns lists the columns of table as rows of (name, type), with
@@ -57,7 +59,8 @@ type dialect struct {
 	maxKeyBytes int
 
 	// maxValueBytes is the largest value the value column holds; larger
-	// values get cachecore.ErrValueTooLarge before they are sent.
+	// values get cachecore.ErrValueTooLarge before they are sent. Zero
+	// means no limit.
 	maxValueBytes int
 
 	// classify maps an error of the increment statement to the Store
@@ -126,7 +129,10 @@ type statements struct {
 	// the store reports creation when RowsAffected is positive.
 	add query
 	// increment adds pDelta to the counter of pKey, atomically, and
-	// returns its new value (v) in one row. An absent or expired row
+	// returns its new value (v) in one row: one statement, an upsert with
+	// RETURNING where the database has it. (A database without one would
+	// need a transaction strategy, added as new fields here; none does so
+	// yet.) An absent or expired row
 	// becomes (pKey, pDeltaText, pExpiry). Otherwise v must be base-10
 	// ASCII text of an int64, optionally signed with '-' and nothing else
 	// (strconv.ParseInt's syntax, without '+'): other text, and a sum

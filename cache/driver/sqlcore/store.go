@@ -185,7 +185,7 @@ func live(ea, now int64) bool { return ea > now }
 
 // checkValue refuses a value the database cannot store.
 func (s *store) checkValue(value []byte) error {
-	if len(value) > s.d.maxValueBytes {
+	if s.d.maxValueBytes > 0 && len(value) > s.d.maxValueBytes {
 		return fmt.Errorf("%w: %d bytes, %s holds at most %d", cachecore.ErrValueTooLarge, len(value), s.d.name, s.d.maxValueBytes)
 	}
 	return nil
