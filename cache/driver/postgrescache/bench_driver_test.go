@@ -39,6 +39,10 @@ func BenchmarkDriverGet(b *testing.B) {
 		v  []byte
 		ea int64
 	)
+	for range warmups {
+		stmt.QueryRowContext(ctx, key).Scan(&v, &ea)
+		pool.QueryRow(ctx, q, key).Scan(&v, &ea)
+	}
 	b.Run("database-sql", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
