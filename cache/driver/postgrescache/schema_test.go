@@ -5,6 +5,9 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 )
@@ -52,5 +55,29 @@ func TestEnsureSchemaRefusesBadTable(t *testing.T) {
 	db := testDB(t, serverAddr(t))
 	if err := EnsureSchema(context.Background(), db, "t; DROP TABLE x"); !errors.Is(err, sqlcore.ErrInvalidTable) {
 		t.Fatalf("EnsureSchema = %v, want ErrInvalidTable", err)
+	}
+}
+
+// TestTableDroppedWhileRunningIsCreatedAgain drops the table under a
+// store that has prepared its statements: the store must create it again
+// rather than fail for ever.
+func TestTableDroppedWhileRunningIsCreatedAgain(t *testing.T) {
+	db := testDB(t, serverAddr(t))
+	ns := namespace(t)
+	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	ctx := context.Background()
+	if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "DROP TABLE "+tableOf(ns)); err != nil {
+		t.Fatal(err)
+	}
+	// The call that finds the table gone may fail; the next must not.
+	s.Set(ctx, "k", []byte("v2"), time.Minute)
+	if err := s.Set(ctx, "k", []byte("v3"), time.Minute); err != nil {
+		t.Fatalf("Set after the table was dropped: %v", err)
+	}
+	if v, found, err := s.Get(ctx, "k"); err != nil || !found || string(v) != "v3" {
+		t.Fatalf("Get = %q, %v, %v", v, found, err)
 	}
 }

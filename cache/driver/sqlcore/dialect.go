@@ -70,6 +70,11 @@ type dialect struct {
 	// on the driver's error code (errors.As to an interface the driver's
 	// error type implements), not on its message.
 	classify func(err error) error
+
+	// missingTable reports whether err says the table does not exist,
+	// as after someone dropped it; the store then creates it again on
+	// its next call. Nil means never.
+	missingTable func(err error) bool
 }
 
 // param names one argument of a statement. The store computes each from

@@ -71,11 +71,11 @@ func (s *store) sweep(ctx context.Context, batch int) (int64, error) {
 	for range maxSweepBatches {
 		res, err := p.sweepBatch.ExecContext(ctx, args...)
 		if err != nil {
-			return total, fail(ctx, "sweep", err)
+			return total, s.fail(ctx, "sweep", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return total, fail(ctx, "sweep", err)
+			return total, s.fail(ctx, "sweep", err)
 		}
 		total += n
 		if n < int64(batch) {
