@@ -122,10 +122,12 @@ type query struct {
 }
 
 // statements holds the store's statements. Each documents what it must do
-// and return; every one but deleteMany is prepared once, on first use.
+// and return; the store prepares each once, on first use, together with
+// the deleteMany it builds itself.
 type statements struct {
-	// get returns the row of pKey as (v, ea), expired or not: the store
-	// checks ea itself, so that one statement also serves GetWithExpiry.
+	// get returns the row of pKey, its only parameter, as (v, ea),
+	// expired or not: the store checks ea itself, so that one statement
+	// also serves GetWithExpiry.
 	get query
 	// set writes (pKey, pValue, pExpiry), replacing any row of pKey.
 	set query
@@ -144,7 +146,7 @@ type statements struct {
 	// leaving int64, fail the statement with an error classify maps; and
 	// ea becomes pExpiry when pTouch, else it stays.
 	increment query
-	// deleteKey deletes the row of pKey.
+	// deleteKey deletes the row of pKey, its only parameter.
 	deleteKey query
 	// compareAndDelete deletes the row of pKey when its v equals pValue
 	// and it has not expired (ea > pNow); RowsAffected tells whether it did.

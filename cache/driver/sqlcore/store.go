@@ -58,7 +58,7 @@ func fail(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("sqlcore: %s: %w", op, err)
 }
 
-// fail is fail, and when err says the table is gone (dropped while the
+// fail is the package's fail, and when err says the table is gone (dropped while the
 // store ran), it also forgets the prepared statements, so that the next
 // call creates the table again rather than failing for ever.
 func (s *store) fail(ctx context.Context, op string, err error) error {
