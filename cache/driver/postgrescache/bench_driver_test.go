@@ -44,19 +44,17 @@ func BenchmarkDriverGet(b *testing.B) {
 		pool.QueryRow(ctx, q, key).Scan(&v, &ea)
 	}
 	b.Run("database-sql", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		reportCPU(b, func() {
 			if err := stmt.QueryRowContext(ctx, key).Scan(&v, &ea); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("pgxpool", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		reportCPU(b, func() {
 			if err := pool.QueryRow(ctx, q, key).Scan(&v, &ea); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
