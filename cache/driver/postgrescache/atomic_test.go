@@ -1,0 +1,43 @@
+package postgrescache
+
+import (
+	"testing"
+
+	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+)
+
+// atomicConfig runs drivertest's cross-process check on PostgreSQL, each
+// Cache with a pool of its own on the table of the namespace.
+func atomicConfig(ns string) drivertest.AtomicConfig {
+	return drivertest.AtomicConfig{
+		Namespace: ns,
+		ChildTest: "TestAtomicChild",
+		EnvVar:    "PGC_NS",
+		NewCache: func(t testing.TB, ns string) *cache.Cache {
+			s, err := New(Config{
+				DB: testDB(t, serverAddr(t)), Table: tableOf(ns), SweepInterval: -1,
+				BaseConfig: cachecore.BaseConfig{Prefix: ns},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cache.NewCache(s)
+		},
+	}
+}
+
+// TestAtomicAcrossProcesses checks that locks, counters and rate limits
+// hold across two processes sharing the table.
+func TestAtomicAcrossProcesses(t *testing.T) {
+	if drivertest.IsChild() {
+		t.Skip("parent only")
+	}
+	ns := namespace(t)
+	dropTable(t, testDB(t, serverAddr(t)), tableOf(ns))
+	drivertest.RunAtomic(t, atomicConfig(ns))
+}
+
+// TestAtomicChild is the child's half of TestAtomicAcrossProcesses.
+func TestAtomicChild(t *testing.T) { drivertest.AtomicChild(t, atomicConfig("")) }

@@ -1,0 +1,158 @@
+package postgrescache
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+)
+
+func TestNewDefaultsAreGoforjs(t *testing.T) {
+	db := testDB(t, serverAddr(t))
+	ctx := context.Background()
+	var existed bool
+	if err := db.QueryRowContext(ctx, "SELECT to_regclass('cache_entries') IS NOT NULL").Scan(&existed); err != nil {
+		t.Fatal(err)
+	}
+	if !existed {
+		dropTable(t, db, "cache_entries")
+	}
+	s, err := New(Config{DB: db, SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := namespace(t)
+	t.Cleanup(func() { db.ExecContext(ctx, "DELETE FROM cache_entries WHERE k = $1", "app:"+k) })
+	before := time.Now()
+	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
+		t.Fatal(err)
+	}
+	var ea int64
+	if err := db.QueryRowContext(ctx, "SELECT ea FROM cache_entries WHERE k = $1", "app:"+k).Scan(&ea); err != nil {
+		t.Fatalf("no row app:%s in cache_entries: %v", k, err)
+	}
+	if at := time.UnixMilli(ea); at.Before(before.Add(goforjDefaultTTL)) || at.After(time.Now().Add(goforjDefaultTTL+time.Millisecond)) {
+		t.Fatalf("row expires at %v, want %v after it was written", at, goforjDefaultTTL)
+	}
+}
+
+// goforjDefaultTTL is goforj/cache's default lifetime.
+const goforjDefaultTTL = 5 * time.Minute
+
+func TestNewWithoutDatabaseFailsClosed(t *testing.T) {
+	s, err := New(Config{})
+	if !errors.Is(err, sqlcore.ErrNoDatabase) {
+		t.Fatalf("New = %v, want ErrNoDatabase", err)
+	}
+	if s == nil || s.Driver() != cachecore.DriverSQL {
+		t.Fatalf("New returned store %v, want one of driver sql", s)
+	}
+	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, sqlcore.ErrNoDatabase) {
+		t.Fatalf("Set = %v, want ErrNoDatabase", err)
+	}
+}
+
+func TestNewWithBadConfigFailsClosed(t *testing.T) {
+	db := testDB(t, serverAddr(t))
+	s, err := New(Config{DB: db, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
+	if !errors.Is(err, cachecore.ErrEncryptionKey) {
+		t.Fatalf("New = %v, want ErrEncryptionKey", err)
+	}
+	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
+		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
+	}
+}
+
+func TestUnknownDriverRefused(t *testing.T) {
+	s, err := sqlcore.New(sqlcore.Config{DriverName: "oracle", DSN: "x"})
+	if !errors.Is(err, sqlcore.ErrUnknownDriver) {
+		t.Fatalf("New = %v, want ErrUnknownDriver", err)
+	}
+	if err := s.Ready(context.Background()); !errors.Is(err, sqlcore.ErrUnknownDriver) {
+		t.Fatalf("Ready = %v, want ErrUnknownDriver", err)
+	}
+}
+
+// TestDSNPoolClosesWithContext opens the store's own pool from a DSN and
+// checks that ending Config.Context closes it.
+func TestDSNPoolClosesWithContext(t *testing.T) {
+	addr := serverAddr(t)
+	ns := namespace(t)
+	dropTable(t, testDB(t, addr), tableOf(ns))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := New(Config{DSN: dsn(addr), Table: tableOf(ns), Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg := context.Background()
+	if err := s.Set(bg, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, _, err := s.Get(bg, "k")
+		if err != nil && strings.Contains(err.Error(), "database is closed") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Get after the Context ended = %v, want the pool closed", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
+	db := testDB(t, serverAddr(t))
+	ns := namespace(t)
+	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	ctx := context.Background()
+	keys := []string{"nul\x00key", "bad\xffutf8", "soh\x01key", "plain/é"}
+	for _, k := range keys {
+		if err := s.Set(ctx, k, []byte(k), time.Minute); err != nil {
+			t.Fatalf("Set(%q): %v", k, err)
+		}
+	}
+	for _, k := range keys {
+		if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != k {
+			t.Fatalf("Get(%q) = %q, %v, %v", k, v, found, err)
+		}
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tableOf(ns)+" WHERE k = $1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("a plain key is not stored as it is (%d rows, %v)", n, err)
+	}
+	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, e := range page.Entries {
+		listed = append(listed, e.Key)
+	}
+	want := []string{"bad\xffutf8", "nul\x00key", "plain/é", "soh\x01key"}
+	if strings.Join(listed, "|") != strings.Join(want, "|") {
+		t.Fatalf("ListPage keys = %q, want %q", listed, want)
+	}
+}
+
+func TestOverlongKeyRefused(t *testing.T) {
+	db := testDB(t, serverAddr(t))
+	s := newTestStore(t, db, namespace(t), cachecore.BaseConfig{})
+	ctx := context.Background()
+	long := strings.Repeat("k", 4096)
+	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Set of a 4096-byte key = %v, want ErrInvalidKey", err)
+	}
+	if _, err := s.Increment(ctx, long, 1, time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Increment of a 4096-byte key = %v, want ErrInvalidKey", err)
+	}
+	if _, found, err := s.Get(ctx, long); err != nil || found {
+		t.Fatalf("Get of a 4096-byte key = %v, %v; want a miss", found, err)
+	}
+}

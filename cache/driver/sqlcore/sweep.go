@@ -1,0 +1,86 @@
+package sqlcore
+
+import (
+	"context"
+	"time"
+)
+
+// maxSweepBatches bounds one round of the sweep; rows left expired after
+// it wait for the next round.
+const maxSweepBatches = 100
+
+// minSweepRoundTime is the least time a round of the sweep may take
+// before it is cancelled. A shorter bound, with a short interval, would
+// cancel statements of a busy database over and over, and on PostgreSQL
+// each cancellation opens a connection of its own.
+const minSweepRoundTime = 30 * time.Second
+
+// roundTime bounds a round of a sweep every interval: the interval, but
+// never less than minSweepRoundTime.
+func roundTime(interval time.Duration) time.Duration {
+	return max(interval, minSweepRoundTime)
+}
+
+// sweeper deletes expired rows of its store's table every interval, batch
+// rows per statement, until its context is done. It deletes expired rows
+// of every prefix: an expired row is dead for every reader of the table.
+type sweeper struct {
+	store    *store
+	interval time.Duration
+	batch    int
+}
+
+// run sweeps until ctx is done, then closes the store's pool if the store
+// opened it (closeDB).
+func (w sweeper) run(ctx context.Context, closeDB bool) {
+	if closeDB {
+		defer w.store.db.Close()
+	}
+	if w.interval <= 0 {
+		<-ctx.Done()
+		return
+	}
+	t := time.NewTicker(w.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			// Rounds do not overlap: ticks missed during one are dropped.
+			// An error (the database away) waits for the next round.
+			rctx, cancel := context.WithTimeout(ctx, roundTime(w.interval))
+			w.store.sweep(rctx, w.batch)
+			cancel()
+		}
+	}
+}
+
+// sweep deletes up to maxSweepBatches batches of expired rows, stopping
+// at the first batch that finds fewer than batch rows, and returns the
+// number of rows deleted.
+func (s *store) sweep(ctx context.Context, batch int) (int64, error) {
+	p, err := s.statements(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c := call{now: time.Now().UnixMilli(), limit: int64(batch)}
+	var buf [4]any
+	args := c.args(s.q.sweepBatch, buf[:0])
+	var total int64
+	for range maxSweepBatches {
+		res, err := p.sweepBatch.ExecContext(ctx, args...)
+		if err != nil {
+			return total, s.fail(ctx, "sweep", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, s.fail(ctx, "sweep", err)
+		}
+		total += n
+		if n < int64(batch) {
+			break
+		}
+	}
+	return total, nil
+}

@@ -1,0 +1,109 @@
+// Package sqltest holds the checks the SQL driver modules
+// (cache/driver/postgrescache, mysqlcache, sqlitecache) share beyond the
+// store contract: exact counts from concurrent increments on separate
+// connections, the sweep of expired rows, table names that try to inject
+// SQL, and tables of an older or a wrong layout. It uses database/sql
+// only; each driver's test describes its database with a Target.
+//
+// It is internal to the cache tree; the driver modules may import it
+// because Go's internal rule is about import paths, not modules. It
+// cannot import sqlcore (a module that requires this one), so a Target
+// supplies sqlcore's errors itself.
+package sqltest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+)
+
+// StoreConfig is what a check asks of Target.New.
+type StoreConfig struct {
+	// DB is the pool the store must use (Config.DB).
+	DB *sql.DB
+	// Table and Prefix are Config.Table and BaseConfig.Prefix.
+	Table, Prefix string
+	// SweepInterval and SweepBatch are the Config fields of those names;
+	// SweepInterval is negative (no sweep) unless the check needs one.
+	SweepInterval time.Duration
+	SweepBatch    int
+	// Context is Config.Context.
+	Context context.Context
+}
+
+// Target describes the database under test.
+type Target struct {
+	// Open returns a new pool to the test database, closed by the caller,
+	// with connections of its own.
+	Open func(t testing.TB) *sql.DB
+	// New calls the driver's New with cfg.
+	New func(cfg StoreConfig) (cachecore.Store, error)
+	// Placeholder is the marker of the n-th (1-based) statement parameter.
+	Placeholder func(n int) string
+	// GoforjTable is the CREATE TABLE statement of goforj/cache's table
+	// for this database (its layout, without the expiry index).
+	GoforjTable func(table string) string
+	// WrongTable is a CREATE TABLE statement of a table with column k as
+	// its primary key, column v of the value type, and no column ea.
+	WrongTable func(table string) string
+	// HasExpiryIndex reports whether table has an index on ea.
+	HasExpiryIndex func(t testing.TB, db *sql.DB, table string) bool
+	// ErrInvalidTable and ErrTableLayout are sqlcore's errors.
+	ErrInvalidTable, ErrTableLayout error
+}
+
+// Name returns a name no other test run uses, of lowercase letters and
+// digits, fit for a table or a key prefix.
+func Name(t testing.TB) string {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "t" + hex.EncodeToString(b)
+}
+
+// DropTable drops table when the test ends.
+func DropTable(t testing.TB, db *sql.DB, table string) {
+	t.Cleanup(func() {
+		if _, err := db.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+table); err != nil {
+			t.Errorf("drop %s: %v", table, err)
+		}
+	})
+}
+
+// open returns tg.Open's pool, closed with the test.
+func (tg Target) open(t testing.TB) *sql.DB {
+	t.Helper()
+	db := tg.Open(t)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// store returns tg.New's store for cfg or fails the test.
+func (tg Target) store(t testing.TB, cfg StoreConfig) cachecore.Store {
+	t.Helper()
+	if cfg.SweepInterval == 0 {
+		cfg.SweepInterval = -1
+	}
+	s, err := tg.New(cfg)
+	if err != nil {
+		t.Fatalf("New(%+v): %v", cfg, err)
+	}
+	return s
+}
+
+// count returns the number of rows of table satisfying where, a condition
+// on the row whose parameters are args.
+func (tg Target) count(t testing.TB, db *sql.DB, table, where string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(context.Background(), "SELECT count(*) FROM "+table+" WHERE "+where, args...).Scan(&n); err != nil {
+		t.Fatalf("count %s where %s: %v", table, where, err)
+	}
+	return n
+}
