@@ -18,21 +18,32 @@ func benchGroup(b *testing.B, cacheBytes int64, value string) *Group {
 }
 
 func BenchmarkGetHit(b *testing.B) {
-	value := strings.Repeat("v", 64)
-	g := benchGroup(b, 64<<20, value)
+	g := benchGroup(b, 64<<20, strings.Repeat("v", 64))
+	benchHits(b, g, warmKeys(g))
+}
+
+// warmKeys loads 1024 keys into g and returns them.
+func warmKeys(g *Group) []string {
 	keys := make([]string, 1024)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("key-%031d", i)
 		var s string
 		g.Get(context.Background(), keys[i], StringSink(&s))
 	}
+	return keys
+}
+
+// benchHits runs Gets of keys, all cached in g, from one goroutine
+// ("serial") and from GOMAXPROCS goroutines ("parallel").
+func benchHits(b *testing.B, g *Group, keys []string) {
 	ctx := context.Background()
+	mask := len(keys) - 1 // len(keys) is a power of two
 	b.Run("serial", func(b *testing.B) {
 		b.ReportAllocs()
 		var s string
 		sink := StringSink(&s)
 		for i := 0; i < b.N; i++ {
-			g.Get(ctx, keys[i&1023], sink)
+			g.Get(ctx, keys[i&mask], sink)
 		}
 	})
 	b.Run("parallel", func(b *testing.B) {
@@ -49,7 +60,7 @@ func BenchmarkGetHit(b *testing.B) {
 			sink := StringSink(&dest.s)
 			i := int(next.Add(1) * 7919)
 			for pb.Next() {
-				g.Get(ctx, keys[i&1023], sink)
+				g.Get(ctx, keys[i&mask], sink)
 				i++
 			}
 		})

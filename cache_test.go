@@ -19,8 +19,15 @@ type modelClock struct {
 	byKey       map[string]*list.Element
 	bytes       int64
 	smallBytes  int64
-	ghosts      []uint32 // oldest first
+	ghosts      []modelGhost // oldest first
 	hash        func(string) uint64
+}
+
+// A modelGhost is a hash evicted from the small queue; live until a key
+// of that hash comes back.
+type modelGhost struct {
+	h    uint32
+	live bool
 }
 
 type modelEntry struct {
@@ -43,19 +50,24 @@ func (m *modelClock) get(key string) (string, bool) {
 	return e.value, true
 }
 
-func (m *modelClock) ghostHas(h uint32) bool {
-	for _, g := range m.ghosts {
-		if g == h {
-			return true
+// ghostTake reports whether h is a ghost, and forgets it. The forgotten
+// adds keep their place in the list: they count towards its limit.
+func (m *modelClock) ghostTake(h uint32) bool {
+	found := false
+	for i := range m.ghosts {
+		if m.ghosts[i].h == h && m.ghosts[i].live {
+			m.ghosts[i].live = false
+			found = true
 		}
 	}
-	return false
+	return found
 }
 
 // add makes key the newest entry, unhit, whether or not it was present: in
-// the main queue if it replaces a main entry or its hash is a ghost.
+// the main queue if it replaces a main entry or its hash is a ghost, which
+// it uses up.
 func (m *modelClock) add(key, value string) {
-	toMain := m.ghostHas(uint32(m.hash(key)))
+	toMain := m.ghostTake(uint32(m.hash(key)))
 	if el, ok := m.byKey[key]; ok && el.Value.(*modelEntry).inMain {
 		toMain = true
 	}
@@ -134,7 +146,7 @@ func (m *modelClock) removeOldest() (string, bool) {
 		for limit := max(len(m.byKey), 1); len(m.ghosts) >= limit; {
 			m.ghosts = m.ghosts[1:]
 		}
-		m.ghosts = append(m.ghosts, uint32(m.hash(e.key)))
+		m.ghosts = append(m.ghosts, modelGhost{uint32(m.hash(e.key)), true})
 		m.remove(e.key)
 		return e.key, true
 	}

@@ -151,3 +151,57 @@ func TestConcurrentEvictionsAcrossShards(t *testing.T) {
 	}
 	checkClock(t, c)
 }
+
+// TestGhostSendsAKeyToTheMainQueueOnce checks that a key back from the
+// ghost queue uses up its ghost. It fills a cache of twenty entries, scans
+// forty new keys through it so that the ghost remembers the last twenty
+// of them, and brings one back into the main queue; the other ghosts,
+// brought back after it, push it out of the main queue unhit. When it
+// comes back once more it has earned nothing since its eviction from the
+// small queue, and must start again in the small queue: a ghost that
+// outlived its use sent such keys to the main queue on every miss, where
+// they pushed out keys in use (1.3 points on the P3 trace at 100,000
+// entries).
+func TestGhostSendsAKeyToTheMainQueueOnce(t *testing.T) {
+	c := newClockCache(0)
+	const size = 20
+	add := func(i int) {
+		c.add(fmt.Sprintf("k%02d", i), uint64(i), ByteView{s: "v"}, 0)
+		for c.bytes() > size*4 {
+			if !c.removeOldest() {
+				t.Fatal("removeOldest evicted nothing from a full cache")
+			}
+		}
+	}
+	has := func(i int) bool {
+		_, ok := peek(c, fmt.Sprintf("k%02d", i), uint64(i))
+		return ok
+	}
+	for i := range 3 * size {
+		add(i)
+	}
+	const back = 3*size - 3 // evicted from the small queue last
+	if has(back) {
+		t.Fatalf("k%02d outlived the scan", back)
+	}
+	add(back)
+	if !peekMain(c, fmt.Sprintf("k%02d", back), back) {
+		t.Fatal("a key back from the ghost queue did not go to the main queue")
+	}
+	// The nineteen keys evicted from the small queue before k57 come
+	// back too: the main queue's first keys make room for them, then
+	// k57 does.
+	for i := back - size + 1; has(back) && i < back; i++ {
+		add(i)
+		if !peekMain(c, fmt.Sprintf("k%02d", i), uint64(i)) {
+			t.Fatalf("k%02d, back from the ghost queue, did not go to the main queue", i)
+		}
+	}
+	if has(back) {
+		t.Fatal("the main queue kept an unhit key while taking in others")
+	}
+	add(back)
+	if peekMain(c, fmt.Sprintf("k%02d", back), back) {
+		t.Fatal("a key went from the ghost queue to the main queue twice for one eviction from the small queue")
+	}
+}

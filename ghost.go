@@ -4,15 +4,22 @@ package groupcache
 // a cache's small queue, without their values: S3-FIFO's ghost queue (Yang
 // et al., "FIFO queues are all you need for cache eviction", SOSP 2023). A
 // key that comes back while its ghost is remembered was evicted too soon,
-// and goes straight to the main queue.
+// and goes straight to the main queue; its ghost is then forgotten, as in
+// S3-FIFO, so that the key earns its place again once the main queue has
+// evicted it (see take).
 //
 // A ghostQueue is not safe for concurrent use; caches use it under their
 // mutex.
 type ghostQueue struct {
-	ring  []uint32 // hashes in eviction order, from ring[head]
-	head  int
-	n     int
-	count map[uint32]int32 // occurrences of each hash in ring
+	ring []uint32 // hashes in eviction order, from ring[head]
+	head int
+	n    int
+	// last maps each remembered hash to the sequence number of its
+	// newest add. The ring may hold older adds of the same hash, and
+	// adds that take forgot: popping one of those must not forget a
+	// hash added since.
+	last map[uint32]uint32
+	seq  uint32 // the sequence number of ring[head]; wraps, see pop
 }
 
 // add remembers h, forgetting the oldest hashes beyond limit.
@@ -24,12 +31,12 @@ func (q *ghostQueue) add(h uint32, limit int) {
 	if q.n == len(q.ring) {
 		q.grow(limit)
 	}
-	if q.count == nil {
-		q.count = make(map[uint32]int32)
+	if q.last == nil {
+		q.last = make(map[uint32]uint32)
 	}
 	q.ring[(q.head+q.n)%len(q.ring)] = h
+	q.last[h] = q.seq + uint32(q.n)
 	q.n++
-	q.count[h]++
 }
 
 // grow makes room for at least one more hash, and for up to limit.
@@ -42,16 +49,30 @@ func (q *ghostQueue) grow(limit int) {
 	q.ring, q.head = ring, 0
 }
 
+// pop drops the oldest add, and forgets its hash unless it was added
+// again since. Sequence numbers wrap at 2³², but the ring holds far fewer
+// adds, so two adds in it never share one.
 func (q *ghostQueue) pop() {
 	h := q.ring[q.head]
+	if s, ok := q.last[h]; ok && s == q.seq {
+		delete(q.last, h)
+	}
 	q.head = (q.head + 1) % len(q.ring)
 	q.n--
-	if q.count[h]--; q.count[h] == 0 {
-		delete(q.count, h)
-	}
+	q.seq++
 }
 
 // contains reports whether h is remembered.
 func (q *ghostQueue) contains(h uint32) bool {
-	return q.count[h] > 0
+	_, ok := q.last[h]
+	return ok
+}
+
+// take reports whether h is remembered, and forgets it.
+func (q *ghostQueue) take(h uint32) bool {
+	if _, ok := q.last[h]; !ok {
+		return false
+	}
+	delete(q.last, h)
+	return true
 }

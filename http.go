@@ -41,6 +41,11 @@ const (
 	// HTTPPoolOptions.MaxKeyBytes is zero.
 	DefaultMaxKeyBytes = 8 << 10
 
+	// DefaultCoalesceWait bounds how long a Get waits to share a request
+	// to a peer when HTTPPoolOptions.CoalesceWait is zero: about a
+	// loopback round trip under load.
+	DefaultCoalesceWait = time.Millisecond
+
 	// The largest settings a pool takes; larger ones are taken as these.
 	maxMaxValueBytes = 1 << 30
 	maxMaxKeyBytes   = 256 << 20
@@ -173,6 +178,18 @@ type HTTPPoolOptions struct {
 	// LogInterval is how often at most Logger gets a line about one
 	// subject. If zero, it is DefaultLogInterval.
 	LogInterval time.Duration
+
+	// CoalesceWait bounds how long a Get to a peer may wait to share a
+	// request with other Gets. A Get to a peer with two of this pool's
+	// requests in flight waits until one is answered, or CoalesceWait
+	// passes, and goes in one batch request with the other Gets to that
+	// peer and group that came meanwhile (at most 64 keys); with fewer in
+	// flight it is sent at once, alone. Each Get returns what it would
+	// have returned alone, but no sooner than its batch's slowest key at
+	// the owner. Peers without batches, such as golang/groupcache, are
+	// sent single Gets. If zero, it is DefaultCoalesceWait; a negative
+	// value sends every Get alone.
+	CoalesceWait time.Duration
 }
 
 // NewHTTPPool initializes an HTTP pool of peers, and registers itself as a
@@ -203,6 +220,9 @@ func NewHTTPPoolOpts(self string, o *HTTPPoolOptions) *HTTPPool {
 	}
 	if p.opts.PeerTimeout == 0 {
 		p.opts.PeerTimeout = DefaultPeerTimeout
+	}
+	if p.opts.CoalesceWait == 0 {
+		p.opts.CoalesceWait = DefaultCoalesceWait
 	}
 	// The limits are added to and multiplied with framing sizes, which
 	// must not overflow.

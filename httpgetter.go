@@ -52,6 +52,9 @@ type httpGetter struct {
 	// noBatchUntil is when, in Unix nanoseconds, the peer may next be
 	// sent a batch, after it refused one; zero if it never did.
 	noBatchUntil atomic.Int64
+
+	// coalesce gathers concurrent Gets into batches (coalesce.go).
+	coalesce coalescer
 }
 
 // responseBuffers holds buffers for reading responses. Their contents are
@@ -65,8 +68,8 @@ func (h *httpGetter) String() string { return h.baseURL }
 // it returns.
 type responseHandler func(status int, contentLength int64, body io.Reader) error
 
-// Get implements ProtoGetter.
-func (h *httpGetter) Get(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
+// getOne asks the peer for one key with a GET of its own.
+func (h *httpGetter) getOne(ctx context.Context, in *pb.GetRequest, out *pb.GetResponse) error {
 	return h.send(ctx, http.MethodGet, in.GetGroup(), in.GetKey(), nil, func(status int, contentLength int64, body io.Reader) error {
 		if status == http.StatusNotFound && isErrorBody(body, ErrNotFound) {
 			return ErrNotFound

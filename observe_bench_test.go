@@ -2,7 +2,6 @@ package groupcache
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -13,8 +12,7 @@ import (
 // every operation: hits must cost what they cost without them, since
 // they call no hook.
 func BenchmarkGetHitHooks(b *testing.B) {
-	value := strings.Repeat("v", 64)
-	g := benchGroup(b, 64<<20, value)
+	g := benchGroup(b, 64<<20, strings.Repeat("v", 64))
 	var ops atomic.Int64
 	g.registry.AddHooks(Hooks{
 		Start: func(ctx context.Context, op Op) (context.Context, func(error)) {
@@ -24,39 +22,9 @@ func BenchmarkGetHitHooks(b *testing.B) {
 		Inject:  func(context.Context, http.Header) {},
 		Extract: func(ctx context.Context, _ http.Header) context.Context { return ctx },
 	})
-	keys := make([]string, 1024)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("key-%031d", i)
-		var s string
-		g.Get(context.Background(), keys[i], StringSink(&s))
-	}
+	keys := warmKeys(g)
 	loads := ops.Load()
-	ctx := context.Background()
-	b.Run("serial", func(b *testing.B) {
-		b.ReportAllocs()
-		var s string
-		sink := StringSink(&s)
-		for i := 0; i < b.N; i++ {
-			g.Get(ctx, keys[i&1023], sink)
-		}
-	})
-	b.Run("parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		var next atomic.Int64
-		b.RunParallel(func(pb *testing.PB) {
-			dest := new(struct {
-				_ [64]byte
-				s string
-				_ [64]byte
-			})
-			sink := StringSink(&dest.s)
-			i := int(next.Add(1) * 7919)
-			for pb.Next() {
-				g.Get(ctx, keys[i&1023], sink)
-				i++
-			}
-		})
-	})
+	benchHits(b, g, keys)
 	if ops.Load() != loads {
 		b.Fatalf("hits called hooks %d times", ops.Load()-loads)
 	}

@@ -155,7 +155,9 @@ func TestPeerClientDiscardsConnectionsTheOwnerTimedOut(t *testing.T) {
 	arrived := make(chan struct{}, fill)
 	all := make(chan struct{})
 	var once sync.Once
-	c := startCluster(t, 2, 1<<20, &HTTPPoolOptions{PeerTimeout: 5 * time.Second}, func(_ context.Context, _, key string, dest Sink) error {
+	// Each filling Get must be a request on a connection of its own,
+	// not a key in a batch: no coalescing.
+	c := startCluster(t, 2, 1<<20, &HTTPPoolOptions{PeerTimeout: 5 * time.Second, CoalesceWait: -1}, func(_ context.Context, _, key string, dest Sink) error {
 		if strings.HasPrefix(key, "fill-") {
 			// Hold every filling request until all are in, so
 			// that each has a connection of its own.

@@ -1,21 +1,16 @@
 package cache_test
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
 	"go/ast"
-	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
-	"io"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/seed3c1b93bc/groupcache/internal/exportdata"
 )
 
 // goforjAPI is every exported name of goforj/cache's packages cache,
@@ -285,37 +280,14 @@ func declaringType(recv types.Type, index []int) string {
 	return typeName(t)
 }
 
-// exportImporter returns an importer that reads the packages matching
-// patterns, and their dependencies, from the compiler's export data, which
-// `go list -export` builds or finds in the build cache.
+// exportImporter is exportdata.Importer, failing t on error.
 func exportImporter(t *testing.T, fset *token.FileSet, patterns ...string) types.Importer {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
+	imp, err := exportdata.Importer(fset, patterns...)
 	if err != nil {
-		t.Fatalf("the go command is needed to locate export data: %v", err)
+		t.Fatal(err)
 	}
-	args := append([]string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}\t{{.Export}}{{end}}"}, patterns...)
-	var stderr bytes.Buffer
-	cmd := exec.Command(goTool, args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
-	}
-	exports := make(map[string]string)
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if path, file, ok := strings.Cut(sc.Text(), "\t"); ok {
-			exports[path] = file
-		}
-	}
-	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		file, ok := exports[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %q", path)
-		}
-		return os.Open(file)
-	})
+	return imp
 }
 
 // TestUsedNamesQualifiesEachKind checks the name collection that the

@@ -1,51 +1,19 @@
 package compat
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
-	"go/importer"
 	"go/token"
 	"go/types"
-	"io"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/seed3c1b93bc/groupcache/internal/exportdata"
 )
 
-// newExportImporter returns an importer that reads the packages matching
-// patterns, and everything they depend on, from the compiler's export
-// data. `go list -export` builds that data or finds it in the build cache,
-// so the types are exactly those the compiler sees, and loading them costs
-// far less than type-checking the packages and the standard library from
-// source.
+// newExportImporter is exportdata.Importer, failing t on error.
 func newExportImporter(t testing.TB, fset *token.FileSet, patterns ...string) types.Importer {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
+	imp, err := exportdata.Importer(fset, patterns...)
 	if err != nil {
-		t.Fatalf("the go command is needed to locate export data: %v", err)
+		t.Fatal(err)
 	}
-	args := append([]string{"list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}\t{{.Export}}{{end}}"}, patterns...)
-	var stderr bytes.Buffer
-	cmd := exec.Command(goTool, args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
-	}
-	exports := make(map[string]string)
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if path, file, ok := strings.Cut(sc.Text(), "\t"); ok {
-			exports[path] = file
-		}
-	}
-	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		file, ok := exports[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %q (not among the dependencies of %q)", path, patterns)
-		}
-		return os.Open(file)
-	})
+	return imp
 }

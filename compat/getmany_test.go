@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,5 +67,68 @@ func TestGetManyOnMixedRing(t *testing.T) {
 	}
 	for k, by := range loaders {
 		t.Errorf("unasked key %q was loaded by %v", k, by)
+	}
+}
+
+// TestCoalescedGetsOnMixedRing has a peer of ours, whose Gets wait for
+// requests in flight to be coalesced, get keys owned by upstream peers and
+// by another peer of ours from 32 goroutines at once, twice. Batches to
+// the upstream peers are refused with 400 and their keys asked for on
+// their own; the peer of ours answers batches. Every key is loaded once,
+// by its owner, and no request counts as a peer error.
+func TestCoalescedGetsOnMixedRing(t *testing.T) {
+	// An hour's wait: a batch leaves only when a request in flight is
+	// answered, or when it is full.
+	ours := startOurPeer(t, &groupcache.HTTPPoolOptions{CoalesceWait: time.Hour})
+	other := startOurPeer(t, nil)
+	peers := []peer{ours, other, startUpstreamPeer(t), startUpstreamPeer(t)}
+	var urls []string
+	for _, p := range peers {
+		urls = append(urls, p.URL())
+	}
+	slices.Sort(urls)
+	slices.Reverse(urls) // see TestMixedRingLoadsEachKeyOnceAtItsOwner
+	for _, p := range peers {
+		p.SetPeers(t, urls...)
+	}
+	keys := make([]string, 200)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("coalesced-%d", i)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for round := 0; round < 2; round++ {
+		vals, errs := make([]string, len(keys)), make([]error, len(keys))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range 32 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(keys); i = int(next.Add(1) - 1) {
+					vals[i], errs[i] = ours.Get(ctx, t, keys[i])
+				}
+			}()
+		}
+		wg.Wait()
+		for i, k := range keys {
+			if errs[i] != nil || vals[i] != valueOf(k) {
+				t.Fatalf("round %d: Get(%q) = %q, %v; want %q", round, k, vals[i], errs[i], valueOf(k))
+			}
+		}
+	}
+	if n := ours.group.Stats.PeerErrors.Get(); n != 0 {
+		t.Errorf("PeerErrors = %d; want 0", n)
+	}
+	loaders := loadersByKey(t, peers...)
+	for _, k := range keys {
+		owner, _ := ours.pool.PickPeer(k)
+		want := ours.URL()
+		if owner != nil {
+			want = fmt.Sprint(owner)
+		}
+		if got := loaders[k]; len(got) != 1 || got[0]+basePath != want && got[0] != want {
+			t.Errorf("key %q loaded by %v; want once, by its owner %s", k, got, want)
+		}
 	}
 }

@@ -95,6 +95,12 @@ type Options struct {
 	// counter keeps the expiry the counter was created with, which
 	// cachecore.Store allowed before it adopted goforj/cache's rule.
 	CounterKeepsTTL bool
+
+	// ExpiryResolution is how much later than the store's own clock
+	// would put it GetWithExpiry may report an expiry: a store whose
+	// server keeps expiries in whole milliseconds on its own clock (Redis)
+	// reports the millisecond after the expiry's, up to 1ms later.
+	ExpiryResolution time.Duration
 }
 
 func (o Options) ttl() time.Duration {

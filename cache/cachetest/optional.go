@@ -52,8 +52,8 @@ func (s *suite) expiryGetter(t *testing.T) {
 	if !found || string(v) != "v" {
 		t.Fatalf("GetWithExpiry = %q, %v; want \"v\", true", v, found)
 	}
-	if at.Before(before.Add(long)) || at.After(after.Add(long)) {
-		t.Fatalf("expiry %v outside [%v, %v]", at, before.Add(long), after.Add(long))
+	if at.Before(before.Add(long)) || at.After(after.Add(long+s.opts.ExpiryResolution)) {
+		t.Fatalf("expiry %v outside [%v, %v]", at, before.Add(long), after.Add(long+s.opts.ExpiryResolution))
 	}
 	if _, _, found, err := eg.GetWithExpiry(ctx, s.key(t, "missing")); err != nil || found {
 		t.Fatalf("GetWithExpiry(missing) = %v, %v; want a miss", found, err)

@@ -27,7 +27,7 @@ func TestAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	raw := newStore(testClient(t, serverEndpoint(t)), testTable)
 	t.Cleanup(func() { raw.FlushPrefix(context.Background(), ns) })
 	drivertest.RunAtomic(t, atomicConfig(ns))

@@ -16,7 +16,7 @@ func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	testClient(t, endpoint) // creates the table
 	proxy := drivertest.NewProxy(t, strings.TrimPrefix(endpoint, "http://"))
 	s := newStore(newClient(Config{Endpoint: "http://" + proxy.Addr()}), testTable)
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	t.Cleanup(func() { s.FlushPrefix(context.Background(), k) })
 	drivertest.RunFaults(t, proxy, s, k)
 }

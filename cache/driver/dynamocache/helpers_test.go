@@ -2,8 +2,6 @@ package dynamocache
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"testing"
@@ -46,15 +44,6 @@ func testClient(t testing.TB, endpoint string) *dynamodb.Client {
 		t.Fatalf("table %s at %s: %v", testTable, endpoint, err)
 	}
 	return c
-}
-
-// namespace returns a key prefix no other test run uses.
-func namespace(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "t" + hex.EncodeToString(b)
 }
 
 // newTestStore is the store the facade tests use: New with the prefix ns.

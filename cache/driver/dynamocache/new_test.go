@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // shortDefaultTTL keeps the contract's wait for default-TTL entries short.
@@ -26,56 +27,38 @@ func newConfigured(t *testing.T, cfg Config) cachecore.Store {
 	return s
 }
 
-func TestStoreContract(t *testing.T) {
+// constructor describes New on the test table to drivertest's checks.
+func constructor(t *testing.T) drivertest.Constructor {
 	client := testClient(t, serverEndpoint(t))
-	ns := namespace(t)
-	s := newConfigured(t, Config{Client: client, Table: testTable, BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
-	t.Cleanup(func() { newStore(client, testTable).FlushPrefix(context.Background(), ns) })
-	cachetest.RunStoreContract(t, s, cachetest.Options{TTL: contractTTL, DefaultTTL: shortDefaultTTL, LargeValueBytes: 300 << 10})
-}
-
-func TestStoreContractShaped(t *testing.T) {
-	client := testClient(t, serverEndpoint(t))
-	ns := namespace(t)
-	s := newConfigured(t, Config{Client: client, Table: testTable, BaseConfig: cachecore.BaseConfig{
-		Prefix: ns, DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096,
-		Compression: cachecore.CompressionGzip, EncryptionKey: make([]byte, 32),
-	}})
-	t.Cleanup(func() { newStore(client, testTable).FlushPrefix(context.Background(), ns) })
-	cachetest.RunStoreContract(t, s, cachetest.Options{TTL: contractTTL, DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096})
-}
-
-// TestFlushLeavesOtherPrefixes shares a table between two prefixes, one
-// the start of the other, and an item outside both.
-func TestFlushLeavesOtherPrefixes(t *testing.T) {
-	client := testClient(t, serverEndpoint(t))
-	ctx := context.Background()
-	ns := namespace(t)
 	raw := newStore(client, testTable)
-	mine := newConfigured(t, Config{Client: client, Table: testTable, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
-	longer := newConfigured(t, Config{Client: client, Table: testTable, BaseConfig: cachecore.BaseConfig{Prefix: ns + "x"}})
-	t.Cleanup(func() { raw.FlushPrefix(ctx, ns) })
-	for _, s := range []cachecore.Store{mine, longer} {
-		if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
-			t.Fatal(err)
-		}
+	return drivertest.Constructor{
+		New: func(t *testing.T, base cachecore.BaseConfig) (cachecore.Store, error) {
+			return New(context.Background(), Config{Client: client, Table: testTable, BaseConfig: base})
+		},
+		Forget:     func(ns string) { raw.FlushPrefix(context.Background(), ns) },
+		DefaultTTL: shortDefaultTTL,
+		Options:    cachetest.Options{TTL: contractTTL, LargeValueBytes: 300 << 10},
+		PutOutside: func(t *testing.T, key string) {
+			if err := raw.Set(context.Background(), key, []byte("v"), time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { raw.Delete(context.Background(), key) })
+		},
+		HasOutside: func(ctx context.Context, key string) (bool, error) {
+			_, found, err := raw.Get(ctx, key)
+			return found, err
+		},
 	}
-	if err := raw.Set(ctx, ns+"-bare", []byte("v"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if err := mine.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := mine.Get(ctx, "k"); found {
-		t.Fatal("Flush left its own key")
-	}
-	if _, found, err := longer.Get(ctx, "k"); err != nil || !found {
-		t.Fatalf("Flush of prefix %q removed prefix %q's key (%v)", ns, ns+"x", err)
-	}
-	if _, found, _ := raw.Get(ctx, ns+"-bare"); !found {
-		t.Fatal("Flush removed a key outside its prefix")
-	}
-	if err := raw.Ready(ctx); err != nil {
+}
+
+func TestStoreContract(t *testing.T)       { drivertest.StoreContract(t, constructor(t)) }
+func TestStoreContractShaped(t *testing.T) { drivertest.StoreContractShaped(t, constructor(t)) }
+func TestInspectorContract(t *testing.T)   { drivertest.InspectorContract(t, constructor(t)) }
+
+// TestFlushLeavesOtherPrefixes also requires the table to survive Flush.
+func TestFlushLeavesOtherPrefixes(t *testing.T) {
+	drivertest.FlushLeavesOtherPrefixes(t, constructor(t))
+	if err := newStore(testClient(t, serverEndpoint(t)), testTable).Ready(context.Background()); err != nil {
 		t.Fatalf("the table is gone after Flush: %v", err)
 	}
 }
@@ -87,7 +70,7 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 	client := testClient(t, serverEndpoint(t))
 	ctx := context.Background()
 	s := newConfigured(t, Config{Client: client})
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	before := time.Now()
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
 		t.Fatal(err)
@@ -110,7 +93,7 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 func TestNewCreatesMissingTable(t *testing.T) {
 	client := testClient(t, serverEndpoint(t))
 	ctx := context.Background()
-	table := "t" + namespace(t)
+	table := "t" + drivertest.Namespace(t)
 	t.Cleanup(func() { client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
 	s := newConfigured(t, Config{Client: client, Table: table})
 	if err := s.Ready(ctx); err != nil {
@@ -138,11 +121,4 @@ func TestDriverIsDynamo(t *testing.T) {
 	if d := newStore(nil, testTable).Driver(); d != cachecore.DriverDynamo {
 		t.Fatalf("Driver = %q", d)
 	}
-}
-
-func TestInspectorContract(t *testing.T) {
-	client := testClient(t, serverEndpoint(t))
-	ns := namespace(t)
-	t.Cleanup(func() { newStore(client, testTable).FlushPrefix(context.Background(), ns) })
-	cachetest.RunInspectorContract(t, newConfigured(t, Config{Client: client, Table: testTable, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
 }

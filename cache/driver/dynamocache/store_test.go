@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // contractTTL is longer than the suite's default because each operation
@@ -41,7 +42,7 @@ func TestExpiresAtRoundsUpAndClamps(t *testing.T) {
 func TestExpiredItemIsNeverReturned(t *testing.T) {
 	s := newStore(testClient(t, serverEndpoint(t)), testTable)
 	ctx := context.Background()
-	k := namespace(t) + ":old"
+	k := drivertest.Namespace(t) + ":old"
 	t.Cleanup(func() { s.Delete(ctx, k) })
 	past := func() {
 		if _, err := s.client.PutItem(ctx, putInput(s, k, []byte("41"), time.Now().Add(-time.Hour).UnixMilli())); err != nil {

@@ -23,7 +23,7 @@ func atomicConfig(ns string) drivertest.AtomicConfig {
 // TestAtomicAcrossProcesses checks that locks, counters and rate limits
 // hold across two processes sharing the server.
 func TestAtomicAcrossProcesses(t *testing.T) {
-	drivertest.RunAtomic(t, atomicConfig(namespace(t)))
+	drivertest.RunAtomic(t, atomicConfig(drivertest.Namespace(t)))
 }
 
 // TestAtomicChild is the child's half of TestAtomicAcrossProcesses.

@@ -14,7 +14,7 @@ import (
 func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	proxy := drivertest.NewProxy(t, serverAddr(t))
 	s := testStore(t, Config{Addresses: []string{proxy.Addr()}})
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	t.Cleanup(func() { s.DeleteMany(context.Background(), k, k+"a", k+"n") })
 	drivertest.RunFaults(t, proxy, s, k)
 }
@@ -26,7 +26,7 @@ func TestIdleConnectionsClosedByServerAreNotReused(t *testing.T) {
 	proxy := drivertest.NewProxy(t, serverAddr(t))
 	s := testStore(t, Config{Addresses: []string{proxy.Addr()}})
 	ctx := context.Background()
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	const conns = 8
 	// Hold conns connections at once so that the pool keeps that many.
 	held := make([]*conn, 0, conns)

@@ -1,8 +1,6 @@
 package memcachedcache
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
@@ -19,15 +17,6 @@ func testStore(t testing.TB, cfg Config) *store {
 	s := newStore(cfg)
 	t.Cleanup(s.client.close)
 	return s
-}
-
-// namespace returns a key prefix no other test run uses.
-func namespace(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "t" + hex.EncodeToString(b)
 }
 
 // newTestStore is the store the facade tests use: New with the prefix ns.

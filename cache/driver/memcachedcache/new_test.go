@@ -2,42 +2,41 @@ package memcachedcache
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
-	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
-func TestStoreContract(t *testing.T) {
-	s := New(Config{Addresses: []string{serverAddr(t)}, BaseConfig: cachecore.BaseConfig{
-		Prefix: namespace(t), DefaultTTL: 2 * time.Second,
-	}})
+// constructor describes New on the test server to drivertest's checks.
+// Memcached expires entries lazily at whole seconds, so the default TTL
+// and the contract's waits are in seconds.
+func constructor(t *testing.T) drivertest.Constructor {
+	addr := serverAddr(t)
 	opts := contractOptions
-	opts.DefaultTTL = 2 * time.Second
 	opts.TTLWait = 5 * time.Second
-	cachetest.RunStoreContract(t, s, opts)
+	return drivertest.Constructor{
+		New: func(t *testing.T, base cachecore.BaseConfig) (cachecore.Store, error) {
+			return New(Config{Addresses: []string{addr}, BaseConfig: base}), nil
+		},
+		// memcached cannot list a prefix's keys to remove them; the
+		// contracts' keys expire within seconds.
+		Forget:     func(string) {},
+		DefaultTTL: 2 * time.Second,
+		Options:    opts,
+	}
 }
 
-func TestStoreContractShaped(t *testing.T) {
-	s := New(Config{Addresses: []string{serverAddr(t)}, BaseConfig: cachecore.BaseConfig{
-		Prefix: namespace(t), DefaultTTL: 2 * time.Second, MaxValueBytes: 4096,
-		Compression: cachecore.CompressionGzip, EncryptionKey: make([]byte, 32),
-	}})
-	opts := contractOptions
-	opts.DefaultTTL = 2 * time.Second
-	opts.TTLWait = 5 * time.Second
-	opts.MaxValueBytes = 4096
-	cachetest.RunStoreContract(t, s, opts)
-}
+func TestStoreContract(t *testing.T)       { drivertest.StoreContract(t, constructor(t)) }
+func TestStoreContractShaped(t *testing.T) { drivertest.StoreContractShaped(t, constructor(t)) }
 
 func TestNewDefaultsAreGoforjs(t *testing.T) {
 	addr := serverAddr(t)
 	raw := testStore(t, Config{Addresses: []string{addr}})
 	s := New(Config{Addresses: []string{addr}})
 	ctx := context.Background()
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -53,11 +52,5 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 }
 
 func TestNewWithBadConfigFailsClosed(t *testing.T) {
-	s := New(Config{Addresses: []string{serverAddr(t)}, BaseConfig: cachecore.BaseConfig{MaxValueBytes: -1}})
-	if s.Driver() != cachecore.DriverMemcached {
-		t.Fatalf("Driver = %q", s.Driver())
-	}
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrInvalidMaxValueBytes) {
-		t.Fatalf("Set = %v, want ErrInvalidMaxValueBytes", err)
-	}
+	drivertest.BadConfigFailsClosed(t, constructor(t), cachecore.DriverMemcached)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // memcached counts time in whole seconds, so the expiry checks use
@@ -60,7 +61,7 @@ func TestExptime(t *testing.T) {
 func TestUnsafeKeysAreMappedApart(t *testing.T) {
 	s := testStore(t, Config{Addresses: []string{serverAddr(t)}})
 	ctx := context.Background()
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	long := ns + strings.Repeat("x", 300)
 	keys := []string{
 		long, long + "y", ns + " space", ns + "\x00nul", ns + "\r\nset evil 0 0 1", ns + "\x7f",
@@ -101,7 +102,7 @@ func TestValueTooLargeRefusedBeforeSending(t *testing.T) {
 func TestServerItemLimitIsValueTooLarge(t *testing.T) {
 	s := testStore(t, Config{Addresses: []string{serverAddr(t)}, MaxItemBytes: 64 << 20})
 	ctx := context.Background()
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	if err := s.Set(ctx, k, make([]byte, 2<<20), time.Minute); !errors.Is(err, cachecore.ErrValueTooLarge) {
 		t.Fatalf("Set(2 MiB) = %v, want ErrValueTooLarge", err)
 	}
@@ -115,7 +116,7 @@ func TestServerItemLimitIsValueTooLarge(t *testing.T) {
 func TestNegativeCountersAndExpiryKept(t *testing.T) {
 	s := testStore(t, Config{Addresses: []string{serverAddr(t)}})
 	ctx := context.Background()
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	if n, err := s.Decrement(ctx, k, 5, time.Hour); err != nil || n != -5 {
 		t.Fatalf("Decrement of a missing counter = %d, %v; want -5", n, err)
 	}
@@ -139,7 +140,7 @@ func TestNegativeCountersAndExpiryKept(t *testing.T) {
 func TestLongTTLsAreKept(t *testing.T) {
 	s := testStore(t, Config{Addresses: []string{serverAddr(t)}})
 	ctx := context.Background()
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	for _, ttl := range []time.Duration{31 * 24 * time.Hour, 10 * 365 * 24 * time.Hour, math.MaxInt64} {
 		if err := s.Set(ctx, k, []byte("v"), ttl); err != nil {
 			t.Fatalf("Set with ttl %v: %v", ttl, err)

@@ -26,7 +26,7 @@ func TestAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, testKV(t, serverAddr(t)), ns)
 	drivertest.RunAtomic(t, atomicConfig(ns))
 }

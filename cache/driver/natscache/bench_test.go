@@ -3,68 +3,32 @@ package natscache
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
-// The benchmarks compare the same call through the facade and on the raw
-// JetStream key/value client against the same server, so the difference
-// is what the facade and store add.
+// The benchmarks compare Get and Set through the facade with the same
+// call on the JetStream key/value client (see drivertest.BenchmarkGet).
 
 func BenchmarkGet(b *testing.B) {
 	kv := testKV(b, serverAddr(b))
-	ns := namespace(b)
-	c := cache.NewCache(newTestStore(b, kv, ns))
-	ctx := context.Background()
-	value := make([]byte, 128)
-	if err := c.SetBytes(ns+":k", value, time.Minute); err != nil {
-		b.Fatal(err)
-	}
-	raw := keyPrefix(ns) + encodePart(ns+":k")
+	ns := drivertest.Namespace(b)
 	flushed(b, kv, ns)
-	key := ns + ":k"
-	b.Run("facade", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, ok, err := c.GetBytes(key); err != nil || !ok {
-				b.Fatal(ok, err)
-			}
-		}
-	})
-	b.Run("client", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := kv.Get(ctx, raw); err != nil {
-				b.Fatal(err)
-			}
-		}
+	raw := keyPrefix(ns) + encodePart("k")
+	drivertest.BenchmarkGet(b, cache.NewCache(newTestStore(b, kv, ns)), "k", func(ctx context.Context) error {
+		_, err := kv.Get(ctx, raw)
+		return err
 	})
 }
 
 func BenchmarkSet(b *testing.B) {
 	kv := testKV(b, serverAddr(b))
-	ns := namespace(b)
-	c := cache.NewCache(newTestStore(b, kv, ns))
-	ctx := context.Background()
-	value := make([]byte, 128)
-	raw := keyPrefix(ns) + encodePart(ns+":k")
+	ns := drivertest.Namespace(b)
 	flushed(b, kv, ns)
-	key := ns + ":k"
-	b.Run("facade", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := c.SetBytes(key, value, time.Minute); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("client", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := kv.Put(ctx, raw, value); err != nil {
-				b.Fatal(err)
-			}
-		}
+	raw := keyPrefix(ns) + encodePart("k")
+	drivertest.BenchmarkSet(b, cache.NewCache(newTestStore(b, kv, ns)), "k", func(ctx context.Context, value []byte) error {
+		_, err := kv.Put(ctx, raw, value)
+		return err
 	})
 }

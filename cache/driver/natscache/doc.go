@@ -11,10 +11,16 @@
 //     KV keys allow only a few characters;
 //   - unless BucketTTL is set, a value is stored as "NCV1", the expiry as
 //     a big-endian uint64 of Unix milliseconds (0: none), then the value;
-//     values without that header are read as they are.
+//     the JSON envelope of goforj/cache's first version,
+//     {"m":"cache-v1","v":base64 value,"ea":Unix milliseconds}, is read
+//     too, and values in neither are read as they are.
+//
+// Config takes the bucket either as goforj/cache does, through the nats
+// package's older KeyValue API, or through the jetstream package's, whose
+// calls take contexts; see Config.Bucket for which one wins.
 //
 // Everything that must hold across processes holds on the server, through
-// JetStream's compare-and-set on a key's last revision:
+// JetStream's compare-and-set on a key's last revision, whichever API:
 //
 //   - Add is Create, which fails when the key exists; an entry that is
 //     present but expired is replaced with Update on its revision;
@@ -30,6 +36,7 @@
 //
 // The store implements cachecore.Inspector by listing the prefix's keys
 // with the same filter and reading each entry of a page, with its size and
-// (unless BucketTTL) expiry. Operations end at their context's deadline. After an outage the same store works again
-// once the connection has reconnected (see Config.KeyValue).
+// (unless BucketTTL) expiry. Operations end at their context's deadline.
+// After an outage the same store works again once the connection has
+// reconnected (see Config.Bucket).
 package natscache

@@ -35,7 +35,7 @@ func ExampleNew() {
 		return
 	}
 	c := cache.NewCache(natscache.New(natscache.Config{
-		KeyValue:   kv,
+		Bucket:     kv,
 		BaseConfig: cachecore.BaseConfig{Prefix: "myapp", DefaultTTL: 10 * time.Minute},
 	}))
 	if err := c.SetString("greeting", "hello", time.Minute); err != nil {

@@ -11,8 +11,9 @@ import (
 // the connection is back the same store must work again.
 func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	proxy := drivertest.NewProxy(t, serverAddr(t))
-	k := namespace(t)
-	s := newStore(testKV(t, proxy.Addr()), k, false)
-	flushed(t, s.kv, k)
+	k := drivertest.Namespace(t)
+	kv := testKV(t, proxy.Addr())
+	s := newStore(jsBucket{kv}, k, false)
+	flushed(t, kv, k)
 	drivertest.RunFaults(t, proxy, s, k)
 }

@@ -2,8 +2,6 @@ package natscache
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
@@ -46,25 +44,19 @@ func testKV(t testing.TB, addr string) jetstream.KeyValue {
 	return kv
 }
 
-// namespace returns a key prefix no other test run uses.
-func namespace(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "t" + hex.EncodeToString(b)
-}
-
 // newTestStore is the store the facade tests use: New with the prefix ns.
 func newTestStore(t testing.TB, kv jetstream.KeyValue, ns string) cachecore.Store {
-	return New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	return New(Config{Bucket: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 }
 
 // flushed removes the keys of prefix ns when the test ends.
 func flushed(t testing.TB, kv jetstream.KeyValue, ns string) {
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		newStore(kv, ns, false).Flush(ctx)
-	})
+	t.Cleanup(func() { forget(kv, ns) })
+}
+
+// forget removes the keys of prefix ns.
+func forget(kv jetstream.KeyValue, ns string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	newStore(jsBucket{kv}, ns, false).Flush(ctx)
 }

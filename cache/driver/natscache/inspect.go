@@ -19,23 +19,17 @@ func decodePart(s string) (string, bool) {
 	return string(b), err == nil
 }
 
-// keys lists the logical keys under the store's prefix, with a subject
-// filter, so only this prefix's keys are read from the server.
+// keys lists the logical keys under the store's prefix.
 func (s *store) keys(ctx context.Context, op string) ([]string, error) {
-	lister, err := s.kv.ListKeysFiltered(ctx, s.prefix+">")
+	stored, err := s.kv.keys(ctx, s.prefix)
 	if err != nil {
 		return nil, fail(ctx, op, err)
 	}
-	defer lister.Stop()
-	var keys []string
-	for k := range lister.Keys() {
+	keys := make([]string, 0, len(stored))
+	for _, k := range stored {
 		if key, ok := decodePart(strings.TrimPrefix(k, s.prefix)); ok {
 			keys = append(keys, key)
 		}
-	}
-	// The lister stops early, without an error, when ctx ends.
-	if err := ctx.Err(); err != nil {
-		return nil, fail(ctx, op, err)
 	}
 	return keys, nil
 }

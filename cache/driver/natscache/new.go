@@ -4,11 +4,11 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
-// New returns a store on cfg.KeyValue, shaped by cfg.BaseConfig through
+// New returns a store on cfg.Bucket, or else cfg.KeyValue, shaped by cfg.BaseConfig through
 // cachecore.WrapStore after applying DefaultPrefix and DefaultTTL. The
 // store encodes the prefix into its keys itself, so WrapStore is given
 // none. New does not contact the server; Ready does. It has no error
-// result, as in goforj/cache: without a KeyValue every operation returns
+// result, as in goforj/cache: without a bucket every operation returns
 // ErrNoKeyValue, and with an invalid BaseConfig every operation returns
 // WrapStore's error, so a bad configuration fails closed rather than
 // writing unshaped data.
@@ -23,8 +23,11 @@ func New(cfg Config) cachecore.Store {
 	prefix := base.Prefix
 	base.Prefix = ""
 	raw := cachecore.FailingStore(cachecore.DriverNATS, ErrNoKeyValue)
-	if cfg.KeyValue != nil {
-		raw = newStore(cfg.KeyValue, prefix, cfg.BucketTTL)
+	switch {
+	case cfg.Bucket != nil:
+		raw = newStore(jsBucket{cfg.Bucket}, prefix, cfg.BucketTTL)
+	case cfg.KeyValue != nil:
+		raw = newStore(legacyBucket{cfg.KeyValue}, prefix, cfg.BucketTTL)
 	}
 	s, _ := cachecore.WrapStore(raw, base)
 	return s

@@ -6,71 +6,62 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // shortDefaultTTL keeps the contract's wait for default-TTL entries short.
 const shortDefaultTTL = 300 * time.Millisecond
 
-func TestStoreContract(t *testing.T) {
+// constructor describes New on the test bucket to drivertest's checks.
+func constructor(t *testing.T) drivertest.Constructor {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
-	s := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
-	flushed(t, kv, ns)
-	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, LargeValueBytes: largeValue})
+	return drivertest.Constructor{
+		New: func(t *testing.T, base cachecore.BaseConfig) (cachecore.Store, error) {
+			return New(Config{Bucket: kv, BaseConfig: base}), nil
+		},
+		Forget:     func(ns string) { forget(kv, ns) },
+		DefaultTTL: shortDefaultTTL,
+		Options:    cachetest.Options{LargeValueBytes: largeValue},
+		PutOutside: func(t *testing.T, key string) {
+			if _, err := kv.Put(context.Background(), key, []byte("v")); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { kv.Purge(context.Background(), key) })
+		},
+		HasOutside: func(ctx context.Context, key string) (bool, error) {
+			_, err := kv.Get(ctx, key)
+			if errors.Is(err, jetstream.ErrKeyNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		},
+	}
 }
 
-func TestStoreContractShaped(t *testing.T) {
-	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
-	s := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{
-		Prefix: ns, DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096,
-		Compression: cachecore.CompressionGzip, EncryptionKey: make([]byte, 32),
-	}})
-	flushed(t, kv, ns)
-	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096})
-}
-
-// TestFlushLeavesOtherPrefixes shares a bucket between two prefixes, one
-// the start of the other, and a key outside both.
+func TestStoreContract(t *testing.T)       { drivertest.StoreContract(t, constructor(t)) }
+func TestStoreContractShaped(t *testing.T) { drivertest.StoreContractShaped(t, constructor(t)) }
+func TestInspectorContract(t *testing.T)   { drivertest.InspectorContract(t, constructor(t)) }
 func TestFlushLeavesOtherPrefixes(t *testing.T) {
-	kv := testKV(t, serverAddr(t))
-	ctx := context.Background()
-	ns := namespace(t)
-	mine := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
-	longer := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns + "x"}})
-	flushed(t, kv, ns)
-	flushed(t, kv, ns+"x")
-	bare := ns + "-bare"
-	t.Cleanup(func() { kv.Purge(context.Background(), bare) })
-	for _, s := range []cachecore.Store{mine, longer} {
-		if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := kv.Put(ctx, bare, []byte("v")); err != nil {
-		t.Fatal(err)
-	}
-	if err := mine.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := mine.Get(ctx, "k"); found {
-		t.Fatal("Flush left its own key")
-	}
-	if _, found, err := longer.Get(ctx, "k"); err != nil || !found {
-		t.Fatalf("Flush of prefix %q removed prefix %q's key (%v)", ns, ns+"x", err)
-	}
-	if _, err := kv.Get(ctx, bare); err != nil {
-		t.Fatalf("Flush removed a key outside its prefix: %v", err)
-	}
+	drivertest.FlushLeavesOtherPrefixes(t, constructor(t))
+}
+
+func TestNewWithBadConfigFailsClosed(t *testing.T) {
+	drivertest.BadConfigFailsClosed(t, constructor(t), cachecore.DriverNATS)
+}
+
+func TestNewWithoutKeyValueFails(t *testing.T) {
+	drivertest.UnconfiguredFails(t, New(Config{}), cachecore.DriverNATS, ErrNoKeyValue)
 }
 
 func TestNewDefaultsAreGoforjs(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
 	ctx := context.Background()
-	s := New(Config{KeyValue: kv})
-	k := namespace(t)
+	s := New(Config{Bucket: kv})
+	k := drivertest.Namespace(t)
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -85,33 +76,4 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 	if left <= DefaultTTL-time.Minute || left > DefaultTTL+time.Millisecond {
 		t.Fatalf("%s expires in %v, want DefaultTTL %v", stored, left, DefaultTTL)
 	}
-}
-
-func TestNewWithoutKeyValueFails(t *testing.T) {
-	s := New(Config{})
-	if s.Driver() != cachecore.DriverNATS {
-		t.Fatalf("Driver = %q", s.Driver())
-	}
-	ctx := context.Background()
-	if err := s.Ready(ctx); !errors.Is(err, ErrNoKeyValue) {
-		t.Fatalf("Ready = %v, want ErrNoKeyValue", err)
-	}
-	if err := s.Set(ctx, "k", []byte("v"), 0); !errors.Is(err, ErrNoKeyValue) {
-		t.Fatalf("Set = %v, want ErrNoKeyValue", err)
-	}
-}
-
-func TestNewWithBadConfigFailsClosed(t *testing.T) {
-	kv := testKV(t, serverAddr(t))
-	s := New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
-		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
-	}
-}
-
-func TestInspectorContract(t *testing.T) {
-	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
-	flushed(t, kv, ns)
-	cachetest.RunInspectorContract(t, New(Config{KeyValue: kv, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
@@ -30,12 +28,12 @@ const maxAttempts = 1000
 // revision read (JetStream's expected last sequence per subject), so two
 // processes sharing the bucket never interleave inside it.
 type store struct {
-	kv        jetstream.KeyValue
+	kv        bucket
 	prefix    string // keyPrefix of the configured prefix
 	bucketTTL bool
 }
 
-func newStore(kv jetstream.KeyValue, prefix string, bucketTTL bool) *store {
+func newStore(kv bucket, prefix string, bucketTTL bool) *store {
 	return &store{kv: kv, prefix: keyPrefix(prefix), bucketTTL: bucketTTL}
 }
 
@@ -89,18 +87,18 @@ type entry struct {
 }
 
 func (s *store) read(ctx context.Context, op, key string) (entry, error) {
-	e, err := s.kv.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+	b, rev, err := s.kv.get(ctx, key)
+	if errors.Is(err, errMissing) {
 		return entry{}, nil
 	}
 	if err != nil {
 		return entry{}, fail(ctx, op, err)
 	}
 	if s.bucketTTL {
-		return entry{value: e.Value(), rev: e.Revision(), live: true}, nil
+		return entry{value: b, rev: rev, live: true}, nil
 	}
-	v, exp := unwrap(e.Value())
-	return entry{value: v, exp: exp, rev: e.Revision(), live: !expired(exp, time.Now())}, nil
+	v, exp := unwrap(b)
+	return entry{value: v, exp: exp, rev: rev, live: !expired(exp, time.Now())}, nil
 }
 
 // write stores b at key only if the key is still at rev (absent when 0),
@@ -108,11 +106,11 @@ func (s *store) read(ctx context.Context, op, key string) (entry, error) {
 func (s *store) write(ctx context.Context, op, key string, b []byte, rev uint64) (bool, error) {
 	var err error
 	if rev == 0 {
-		_, err = s.kv.Create(ctx, key, b)
+		err = s.kv.create(ctx, key, b)
 	} else {
-		_, err = s.kv.Update(ctx, key, b, rev)
+		err = s.kv.update(ctx, key, b, rev)
 	}
-	if errors.Is(err, jetstream.ErrKeyExists) {
+	if errors.Is(err, errChanged) {
 		return false, nil
 	}
 	if err != nil {
@@ -127,7 +125,7 @@ func (s *store) Ready(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := s.kv.Status(ctx); err != nil {
+	if err := s.kv.status(ctx); err != nil {
 		return fail(ctx, "status", err)
 	}
 	return nil
@@ -150,7 +148,7 @@ func (s *store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := s.kv.Put(ctx, s.key(key), s.encode(value, ttl)); err != nil {
+	if err := s.kv.put(ctx, s.key(key), s.encode(value, ttl)); err != nil {
 		return fail(ctx, "set", err)
 	}
 	return nil
@@ -239,7 +237,7 @@ func (s *store) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := s.kv.Purge(ctx, s.key(key)); err != nil {
+	if err := s.kv.purge(ctx, s.key(key), 0); err != nil {
 		return fail(ctx, "delete", err)
 	}
 	return nil
@@ -266,8 +264,8 @@ func (s *store) CompareAndDelete(ctx context.Context, key string, expected []byt
 	if err != nil || !e.live || !bytes.Equal(e.value, expected) {
 		return false, err
 	}
-	err = s.kv.Purge(ctx, k, jetstream.LastRevision(e.rev))
-	if errors.Is(err, jetstream.ErrKeyExists) {
+	err = s.kv.purge(ctx, k, e.rev)
+	if errors.Is(err, errChanged) {
 		return false, nil
 	}
 	if err != nil {
@@ -276,28 +274,18 @@ func (s *store) CompareAndDelete(ctx context.Context, key string, expected []byt
 	return true, nil
 }
 
-// Flush purges the keys under the store's prefix, listed with a subject
-// filter, and leaves every other key of the bucket alone. Keys written
+// Flush purges the keys under the store's prefix and leaves every other key of the bucket alone. Keys written
 // while it runs may survive it.
 func (s *store) Flush(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	lister, err := s.kv.ListKeysFiltered(ctx, s.prefix+">")
+	keys, err := s.kv.keys(ctx, s.prefix)
 	if err != nil {
 		return fail(ctx, "flush", err)
 	}
-	defer lister.Stop()
-	var keys []string
-	for k := range lister.Keys() {
-		keys = append(keys, k)
-	}
-	// The lister stops early, without an error, when ctx ends.
-	if err := ctx.Err(); err != nil {
-		return fail(ctx, "flush", err)
-	}
 	for _, k := range keys {
-		if err := s.kv.Purge(ctx, k); err != nil {
+		if err := s.kv.purge(ctx, k, 0); err != nil {
 			return fail(ctx, "flush", err)
 		}
 	}

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 func TestRawStoreContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
-	cachetest.RunStoreContract(t, newStore(kv, ns, false), cachetest.Options{LargeValueBytes: largeValue})
+	cachetest.RunStoreContract(t, newStore(jsBucket{kv}, ns, false), cachetest.Options{LargeValueBytes: largeValue})
 }
 
 func TestKeysAreGoforjs(t *testing.T) {
@@ -57,9 +58,9 @@ func TestEnvelopeRoundTripsAndExpires(t *testing.T) {
 
 func TestForeverTTLIsAccepted(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
-	s := newStore(kv, ns, false)
+	s := newStore(jsBucket{kv}, ns, false)
 	ctx := context.Background()
 	if err := s.Set(ctx, "k", []byte("v"), 1<<63-1); err != nil {
 		t.Fatalf("Set with the largest ttl: %v", err)
@@ -78,7 +79,7 @@ const largeValue = 512 << 10
 
 func TestRawInspectorContract(t *testing.T) {
 	kv := testKV(t, serverAddr(t))
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	flushed(t, kv, ns)
-	cachetest.RunInspectorContract(t, newStore(kv, ns, false))
+	cachetest.RunInspectorContract(t, newStore(jsBucket{kv}, ns, false))
 }

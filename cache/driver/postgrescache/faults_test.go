@@ -1,8 +1,11 @@
 package postgrescache
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
@@ -27,4 +30,14 @@ func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 		t.Fatal(err)
 	}
 	drivertest.RunFaults(t, proxy, s, "k")
+
+	// With the server stalled, the error says the deadline passed.
+	proxy.Stall()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, _, err = s.Get(ctx, "k")
+	proxy.Restore()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Get with the server stalled = %v, want an error wrapping context.DeadlineExceeded", err)
+	}
 }

@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/cache/driver/postgrescache
 
-go 1.25.0
+go 1.24.0
 
 require (
 	github.com/jackc/pgx/v5 v5.8.0

@@ -27,7 +27,7 @@ func TestAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	client := testClient(t, serverAddr(t))
 	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
 	drivertest.RunAtomic(t, atomicConfig(ns))

@@ -6,63 +6,28 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
-// The benchmarks compare the same call through the facade and on the raw
-// go-redis client against the same server, so the difference is what the
-// facade and store add.
+// The benchmarks compare Get and Set through the facade with the same
+// command on the go-redis client (see drivertest.BenchmarkGet).
 
 func BenchmarkGet(b *testing.B) {
 	client := testClient(b, serverAddr(b))
-	ns := namespace(b)
-	c := cache.NewCache(newTestStore(b, client, ns))
-	ctx := context.Background()
-	value := make([]byte, 128)
-	if err := c.SetBytes(ns+":k", value, time.Minute); err != nil {
-		b.Fatal(err)
-	}
-	raw := storedKey(ns, ns+":k")
-	b.Cleanup(func() { newStore(client).FlushPrefix(ctx, ns) })
-	b.Run("facade", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, ok, err := c.GetBytes(ns + ":k"); err != nil || !ok {
-				b.Fatal(ok, err)
-			}
-		}
-	})
-	b.Run("client", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := client.Get(ctx, raw).Bytes(); err != nil {
-				b.Fatal(err)
-			}
-		}
+	ns := drivertest.Namespace(b)
+	b.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
+	raw := storedKey(ns, "k")
+	drivertest.BenchmarkGet(b, cache.NewCache(newTestStore(b, client, ns)), "k", func(ctx context.Context) error {
+		return client.Get(ctx, raw).Err()
 	})
 }
 
 func BenchmarkSet(b *testing.B) {
 	client := testClient(b, serverAddr(b))
-	ns := namespace(b)
-	c := cache.NewCache(newTestStore(b, client, ns))
-	ctx := context.Background()
-	value := make([]byte, 128)
-	raw := storedKey(ns, ns+":k")
-	b.Cleanup(func() { newStore(client).FlushPrefix(ctx, ns) })
-	b.Run("facade", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := c.SetBytes(ns+":k", value, time.Minute); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("client", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := client.Set(ctx, raw, value, time.Minute).Err(); err != nil {
-				b.Fatal(err)
-			}
-		}
+	ns := drivertest.Namespace(b)
+	b.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
+	raw := storedKey(ns, "k")
+	drivertest.BenchmarkSet(b, cache.NewCache(newTestStore(b, client, ns)), "k", func(ctx context.Context, value []byte) error {
+		return client.Set(ctx, raw, value, time.Minute).Err()
 	})
 }

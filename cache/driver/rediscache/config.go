@@ -25,25 +25,50 @@ const (
 // neither Addr nor Client.
 var ErrNoClient = errors.New("rediscache: no Redis client: set Config.Addr or Config.Client")
 
-// Client is the part of go-redis's API the store uses. *redis.Client,
-// *redis.Ring, *redis.ClusterClient and redis.UniversalClient satisfy it.
-// With a cluster client, Flush and listing reach only the node SCAN is
-// sent to, so use a single server or a Ring for those.
+// Client is the part of go-redis's API the store needs, the method set of
+// goforj/cache's Client, so that any type written for that driver is
+// accepted. *redis.Client, *redis.Ring, *redis.ClusterClient and
+// redis.UniversalClient satisfy it, and have every method the store looks
+// for beyond it:
+//
+//   - redis.Scripter, for Increment (INCRBY and PEXPIRE in one script)
+//     and CompareAndDelete (GET and DEL in one script). Without it,
+//     Increment runs INCRBY and PEXPIRE in a MULTI/EXEC transaction when
+//     the client has TxPipelined, or else INCRBY then EXPIRE, as
+//     goforj/cache does (the count is still atomic; the lifetime, in whole
+//     seconds rounded up, is restarted by a second command), and
+//     CompareAndDelete, which cannot be made atomic from Client's
+//     methods, returns ErrNoScripting rather than deleting a key another
+//     owner may hold by then.
+//   - TxPipelined, for GetWithExpiry (GET and PTTL in one transaction):
+//     without it the store does not implement cachecore.ExpiryGetter.
+//   - Pipelined, for one round trip in DeleteMany, Flush and listing;
+//     without it they send one command per key, and listing reports
+//     sizes without expiries.
+//   - ForEachMaster (*redis.ClusterClient) or ForEachShard (*redis.Ring),
+//     so that Flush and listing scan every server rather than the one a
+//     keyless SCAN is routed to.
 //
 // A client the caller builds keeps its own timeouts: set
 // ContextTimeoutEnabled in its options so that operations end at their
 // context's deadline rather than at ReadTimeout.
 type Client interface {
-	redis.Scripter
 	Ping(ctx context.Context) *redis.StatusCmd
 	Get(ctx context.Context, key string) *redis.StringCmd
 	Set(ctx context.Context, key string, value any, expiration time.Duration) *redis.StatusCmd
 	SetNX(ctx context.Context, key string, value any, expiration time.Duration) *redis.BoolCmd
+	IncrBy(ctx context.Context, key string, value int64) *redis.IntCmd
+	Expire(ctx context.Context, key string, expiration time.Duration) *redis.BoolCmd
 	Del(ctx context.Context, keys ...string) *redis.IntCmd
 	Scan(ctx context.Context, cursor uint64, match string, count int64) *redis.ScanCmd
-	Pipelined(ctx context.Context, fn func(redis.Pipeliner) error) ([]redis.Cmder, error)
-	TxPipelined(ctx context.Context, fn func(redis.Pipeliner) error) ([]redis.Cmder, error)
 }
+
+// ErrNoScripting is returned by CompareAndDelete (and so by the facade's
+// Unlock) when Config.Client does not implement redis.Scripter: deleting
+// a key only while it holds an owner's token takes GET and DEL in one
+// script, and doing it in two commands could delete the next owner's
+// lock.
+var ErrNoScripting = errors.New("rediscache: the client does not implement redis.Scripter, which an atomic compare-and-delete needs")
 
 // Config configures New. The zero value of each field works except that
 // one of Addr and Client is required.

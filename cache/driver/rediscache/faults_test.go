@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
@@ -12,8 +13,12 @@ import (
 // the connection is back the same store must work again.
 func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 	proxy := drivertest.NewProxy(t, serverAddr(t))
-	s := newStore(testClient(t, proxy.Addr()))
-	k := namespace(t)
-	t.Cleanup(func() { s.FlushPrefix(context.Background(), k) })
+	client := testClient(t, proxy.Addr())
+	s := rawStore(client)
+	if _, ok := s.(cachecore.ExpiryGetter); !ok {
+		t.Fatal("the store of a *redis.Client is not a cachecore.ExpiryGetter")
+	}
+	k := drivertest.Namespace(t)
+	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), k) })
 	drivertest.RunFaults(t, proxy, s, k)
 }

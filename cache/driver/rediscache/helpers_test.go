@@ -2,13 +2,11 @@ package rediscache
 
 import (
 	"context"
-
-	"crypto/rand"
-	"encoding/hex"
-	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
@@ -31,15 +29,6 @@ func testClient(t testing.TB, addr string) *redis.Client {
 		t.Fatalf("ping %s: %v", addr, err)
 	}
 	return c
-}
-
-// namespace returns a key prefix no other test run uses.
-func namespace(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "t" + hex.EncodeToString(b)
 }
 
 // newTestStore is the store the facade tests use: New with the prefix ns.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,51 +34,56 @@ func globEscape(s string) string {
 	return b.String()
 }
 
-// scan calls fn with each batch of keys matching pattern until the
+// scan calls fn with each batch of keys matching pattern, and the server
+// that holds them, on every server of the client (see nodes), until the
 // iteration ends, fn fails or ctx ends. Keys may repeat across batches, as
-// SCAN allows.
-func (s *store) scan(ctx context.Context, pattern string, fn func([]string) error) error {
-	var cursor uint64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		keys, next, err := s.client.Scan(ctx, cursor, pattern, scanCount).Result()
-		if err != nil {
-			return fail(ctx, "scan", err)
-		}
-		if len(keys) > 0 {
-			if err := fn(keys); err != nil {
+// SCAN allows. fn may be called from several goroutines at once.
+func (s *store) scan(ctx context.Context, pattern string, fn func(ctx context.Context, node Client, keys []string) error) error {
+	return nodes(ctx, s.client, func(ctx context.Context, node Client) error {
+		var cursor uint64
+		for {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
+			keys, next, err := node.Scan(ctx, cursor, pattern, scanCount).Result()
+			if err != nil {
+				return fail(ctx, "scan", err)
+			}
+			if len(keys) > 0 {
+				if err := fn(ctx, node, keys); err != nil {
+					return err
+				}
+			}
+			if next == 0 {
+				return nil
+			}
+			cursor = next
 		}
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
+	})
 }
 
 // FlushPrefix deletes the keys that start with prefix, found with SCAN
-// MATCH, batch by batch. It leaves every other key of the database alone,
-// so caches with different prefixes can share one. Keys written while it
-// runs may survive it.
+// MATCH on every server, batch by batch, each on the server that holds
+// it. It leaves every other key of the database alone, so caches with
+// different prefixes can share one. Keys written while it runs may
+// survive it.
 func (s *store) FlushPrefix(ctx context.Context, prefix string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.scan(ctx, globEscape(prefix)+"*", func(keys []string) error {
-		if err := s.DeleteMany(ctx, keys...); err != nil {
-			return err
+	return s.scan(ctx, globEscape(prefix)+"*", func(ctx context.Context, node Client, keys []string) error {
+		if err := deleteKeys(ctx, node, keys); err != nil {
+			return fail(ctx, "flush", err)
 		}
 		return nil
 	})
 }
 
-// Capabilities reports listing with sizes and expiries. With a Redis
-// Cluster client, listing and Flush see only the node SCAN reaches.
+// Capabilities reports listing with sizes, and with expiries when the
+// client can pipeline (see Client).
 func (s *store) Capabilities() cachecore.InspectorCapabilities {
-	return cachecore.InspectorCapabilities{CanList: true, CanRead: true, CanDelete: true, CanTTL: true}
+	_, canTTL := s.client.(pipeliner)
+	return cachecore.InspectorCapabilities{CanList: true, CanRead: true, CanDelete: true, CanTTL: canTTL}
 }
 
 // ListPage scans for keys containing the filter term, sorts them and
@@ -95,7 +101,10 @@ func (s *store) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (c
 	pattern := "*" + globEscape(cachecore.ListFilterTerm(opts)) + "*"
 	seen := make(map[string]struct{})
 	var keys []string
-	err = s.scan(ctx, pattern, func(batch []string) error {
+	var mu sync.Mutex // scan may call back from one goroutine per server
+	err = s.scan(ctx, pattern, func(_ context.Context, _ Client, batch []string) error {
+		mu.Lock()
+		defer mu.Unlock()
 		for _, k := range batch {
 			if _, dup := seen[k]; !dup {
 				seen[k] = struct{}{}
@@ -113,11 +122,31 @@ func (s *store) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (c
 	end := min(start+limit, len(keys))
 	page := keys[start:end]
 
-	sizes := make([]*redis.IntCmd, len(page))
-	ttls := make([]*redis.DurationCmd, len(page))
+	res := cachecore.ListPageResult{}
+	if p, ok := s.client.(pipeliner); ok {
+		res.Entries, err = describe(ctx, p, page)
+	} else {
+		res.Entries, err = s.describeOneByOne(ctx, page)
+	}
+	if err != nil {
+		return cachecore.ListPageResult{}, fail(ctx, "list", err)
+	}
+	if end < len(keys) {
+		res.HasMore = true
+		res.NextCursor = cachecore.EncodeOffsetCursor(end)
+	}
+	return res, nil
+}
+
+// describe describes keys with STRLEN and PTTL in one pipeline. A key of
+// another type (WRONGTYPE) or one gone since the scan (PTTL -2) is not a
+// cache entry and is left out.
+func describe(ctx context.Context, p pipeliner, keys []string) ([]cachecore.CacheEntry, error) {
+	sizes := make([]*redis.IntCmd, len(keys))
+	ttls := make([]*redis.DurationCmd, len(keys))
 	now := time.Now()
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range page {
+	_, err := p.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
 			sizes[i] = p.StrLen(ctx, k)
 			ttls[i] = p.PTTL(ctx, k)
 		}
@@ -127,12 +156,10 @@ func (s *store) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (c
 	// could not be described.
 	var reply redis.Error
 	if err != nil && !errors.As(err, &reply) {
-		return cachecore.ListPageResult{}, fail(ctx, "list", err)
+		return nil, err
 	}
-	res := cachecore.ListPageResult{Entries: make([]cachecore.CacheEntry, 0, len(page))}
-	for i, k := range page {
-		// A key of another type (WRONGTYPE) or one gone since the scan
-		// (PTTL -2) is not a cache entry.
+	entries := make([]cachecore.CacheEntry, 0, len(keys))
+	for i, k := range keys {
 		if sizes[i].Err() != nil || ttls[i].Err() != nil || ttls[i].Val() == -2 {
 			continue
 		}
@@ -141,11 +168,27 @@ func (s *store) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (c
 			ms := now.Add(d).UnixMilli()
 			e.ExpiresAt = &ms
 		}
-		res.Entries = append(res.Entries, e)
+		entries = append(entries, e)
 	}
-	if end < len(keys) {
-		res.HasMore = true
-		res.NextCursor = cachecore.EncodeOffsetCursor(end)
+	return entries, nil
+}
+
+// describeOneByOne describes keys with a GET each, for a client that
+// cannot pipeline; Client has no command for expiries, so none are given
+// (Capabilities says so). Keys gone since the scan, or of another type,
+// are left out.
+func (s *store) describeOneByOne(ctx context.Context, keys []string) ([]cachecore.CacheEntry, error) {
+	entries := make([]cachecore.CacheEntry, 0, len(keys))
+	for _, k := range keys {
+		v, err := s.client.Get(ctx, k).Bytes()
+		var reply redis.Error
+		if err == redis.Nil || (err != nil && errors.As(err, &reply)) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, cachecore.CacheEntry{Key: k, SizeBytes: len(v)})
 	}
-	return res, nil
+	return entries, nil
 }

@@ -28,7 +28,7 @@ func New(cfg Config) cachecore.Store {
 	}
 	raw := cachecore.FailingStore(cachecore.DriverRedis, ErrNoClient)
 	if client != nil {
-		raw = newStore(client)
+		raw = rawStore(client)
 	}
 	s, _ := cachecore.WrapStore(raw, base)
 	return s

@@ -2,79 +2,56 @@ package rediscache
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 // shortDefaultTTL keeps the contract's wait for default-TTL entries short.
 const shortDefaultTTL = 300 * time.Millisecond
 
-func TestStoreContract(t *testing.T) {
+// constructor describes New on the test server to drivertest's checks.
+func constructor(t *testing.T) drivertest.Constructor {
 	client := testClient(t, serverAddr(t))
-	ns := namespace(t)
-	s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns, DefaultTTL: shortDefaultTTL}})
-	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
-	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL})
+	return drivertest.Constructor{
+		New: func(t *testing.T, base cachecore.BaseConfig) (cachecore.Store, error) {
+			return New(Config{Client: client, BaseConfig: base}), nil
+		},
+		Forget:     func(ns string) { newStore(client).FlushPrefix(context.Background(), ns) },
+		DefaultTTL: shortDefaultTTL,
+		Options:    cachetest.Options{ExpiryResolution: time.Millisecond},
+		PutOutside: func(t *testing.T, key string) {
+			if err := client.Set(context.Background(), key, "v", time.Minute).Err(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { client.Del(context.Background(), key) })
+		},
+		HasOutside: func(ctx context.Context, key string) (bool, error) {
+			n, err := client.Exists(ctx, key).Result()
+			return n == 1, err
+		},
+	}
 }
 
-func TestStoreContractShaped(t *testing.T) {
-	client := testClient(t, serverAddr(t))
-	ns := namespace(t)
-	s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{
-		Prefix: ns, DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096,
-		Compression: cachecore.CompressionGzip, EncryptionKey: make([]byte, 32),
-	}})
-	t.Cleanup(func() { newStore(client).FlushPrefix(context.Background(), ns) })
-	cachetest.RunStoreContract(t, s, cachetest.Options{DefaultTTL: shortDefaultTTL, MaxValueBytes: 4096})
-}
-
-func TestInspectorContract(t *testing.T) {
-	client := testClient(t, serverAddr(t))
-	ns := namespace(t)
-	cachetest.RunInspectorContract(t, New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns}}))
-}
-
-// TestFlushLeavesOtherPrefixes shares a database between two prefixes,
-// one the start of the other, and keys outside both.
+func TestStoreContract(t *testing.T)       { drivertest.StoreContract(t, constructor(t)) }
+func TestStoreContractShaped(t *testing.T) { drivertest.StoreContractShaped(t, constructor(t)) }
+func TestInspectorContract(t *testing.T)   { drivertest.InspectorContract(t, constructor(t)) }
 func TestFlushLeavesOtherPrefixes(t *testing.T) {
-	client := testClient(t, serverAddr(t))
-	ctx := context.Background()
-	ns := namespace(t)
-	mine := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
-	longer := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{Prefix: ns + "x"}})
-	t.Cleanup(func() {
-		newStore(client).FlushPrefix(ctx, ns)
-		client.Del(ctx, ns+"-bare")
-	})
-	for _, s := range []cachecore.Store{mine, longer} {
-		if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
-			t.Fatal(err)
-		}
-	}
-	client.Set(ctx, ns+"-bare", "v", time.Minute)
-	if err := mine.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := mine.Get(ctx, "k"); found {
-		t.Fatal("Flush left its own key")
-	}
-	if _, found, err := longer.Get(ctx, "k"); err != nil || !found {
-		t.Fatalf("Flush of prefix %q removed prefix %q's key (%v)", ns, ns+"x", err)
-	}
-	if client.Exists(ctx, ns+"-bare").Val() != 1 {
-		t.Fatal("Flush removed a key outside its prefix")
-	}
+	drivertest.FlushLeavesOtherPrefixes(t, constructor(t))
+}
+
+func TestNewWithBadConfigFailsClosed(t *testing.T) {
+	drivertest.BadConfigFailsClosed(t, constructor(t), cachecore.DriverRedis)
 }
 
 func TestNewDefaultsAreGoforjs(t *testing.T) {
 	client := testClient(t, serverAddr(t))
 	ctx := context.Background()
 	s := New(Config{Client: client})
-	k := namespace(t)
+	k := drivertest.Namespace(t)
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -86,23 +63,5 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 }
 
 func TestNewWithoutClientFails(t *testing.T) {
-	s := New(Config{})
-	if s.Driver() != cachecore.DriverRedis {
-		t.Fatalf("Driver = %q", s.Driver())
-	}
-	ctx := context.Background()
-	if err := s.Ready(ctx); !errors.Is(err, ErrNoClient) {
-		t.Fatalf("Ready = %v, want ErrNoClient", err)
-	}
-	if err := s.Set(ctx, "k", []byte("v"), 0); !errors.Is(err, ErrNoClient) {
-		t.Fatalf("Set = %v, want ErrNoClient", err)
-	}
-}
-
-func TestNewWithBadConfigFailsClosed(t *testing.T) {
-	client := testClient(t, serverAddr(t))
-	s := New(Config{Client: client, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
-		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
-	}
+	drivertest.UnconfiguredFails(t, New(Config{}), cachecore.DriverRedis, ErrNoClient)
 }

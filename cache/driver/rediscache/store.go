@@ -22,9 +22,27 @@ import (
 // processes sharing the server never interleave inside it.
 type store struct {
 	client Client
+	// The client's optional parts (see Client), nil when it lacks them.
+	scripter redis.Scripter
+	tx       txPipeliner
 }
 
-func newStore(client Client) *store { return &store{client: client} }
+func newStore(client Client) *store {
+	s := &store{client: client}
+	s.scripter, _ = client.(redis.Scripter)
+	s.tx, _ = client.(txPipeliner)
+	return s
+}
+
+// rawStore is the store New wraps for client: a cachecore.ExpiryGetter
+// exactly when the client can answer GetWithExpiry.
+func rawStore(client Client) cachecore.Store {
+	s := newStore(client)
+	if s.tx != nil {
+		return newExpiryStore(s)
+	}
+	return s
+}
 
 // fail describes err of op and, when the context ended, wraps its error
 // too, so that callers can test for context.DeadlineExceeded whichever of
@@ -109,12 +127,16 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 // any number of processes all count and a counter in use does not expire.
 // Redis refuses non-numeric values and overflow itself, which aborts the
 // script before the lifetime is touched. The script returns the counter as
-// text, read with GET, because Lua numbers would round past 2^53.
+// text, read with GET, because Lua numbers would round past 2^53. A client
+// that cannot run scripts gets the fallbacks Client describes.
 func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	text, err := incrementScript.Run(ctx, s.client, []string{key}, delta, expiration(ttl).Milliseconds()).Text()
+	if s.scripter == nil {
+		return s.incrementWithoutScript(ctx, key, delta, ttl)
+	}
+	text, err := incrementScript.Run(ctx, s.scripter, []string{key}, delta, expiration(ttl).Milliseconds()).Text()
 	if err != nil {
 		return 0, counterError(ctx, key, err)
 	}
@@ -123,6 +145,45 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 		return 0, fmt.Errorf("%w: %q: %v", cachecore.ErrNotNumeric, key, err)
 	}
 	return n, nil
+}
+
+// incrementWithoutScript is Increment for a client without scripting:
+// INCRBY and PEXPIRE in one MULTI/EXEC transaction when the client has
+// one, else INCRBY and then EXPIRE in whole seconds rounded up, the most
+// Client's own methods allow; a failed INCRBY (not a number, overflow)
+// leaves the lifetime alone in both.
+func (s *store) incrementWithoutScript(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
+	if s.tx == nil {
+		n, err := s.client.IncrBy(ctx, key, delta).Result()
+		if err != nil {
+			return 0, counterError(ctx, key, err)
+		}
+		if ttl > 0 {
+			secs := (expiration(ttl) + time.Second - 1).Truncate(time.Second)
+			if err := s.client.Expire(ctx, key, secs).Err(); err != nil {
+				return 0, fail(ctx, "increment: restart lifetime", err)
+			}
+		}
+		return n, nil
+	}
+	var incr *redis.IntCmd
+	_, err := s.tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		incr = p.IncrBy(ctx, key, delta)
+		if ttl > 0 {
+			p.PExpire(ctx, key, expiration(ttl))
+		}
+		return nil
+	})
+	// In a transaction, a failed INCRBY does not stop PEXPIRE, which then
+	// restarts a value's lifetime that Increment refused to change; the
+	// refusal is reported all the same, as with the script.
+	if incr != nil && incr.Err() != nil {
+		return 0, counterError(ctx, key, incr.Err())
+	}
+	if err != nil {
+		return 0, fail(ctx, "increment", err)
+	}
+	return incr.Val(), nil
 }
 
 // incrementScript is INCRBY KEYS[1] ARGV[1], then PEXPIRE KEYS[1] ARGV[2]
@@ -166,9 +227,7 @@ func (s *store) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// DeleteMany sends one DEL per key in a pipeline rather than one DEL of
-// all keys, because a Redis Cluster refuses a DEL whose keys live in
-// different slots; the pipeline is still one round trip per node.
+// DeleteMany deletes the keys with deleteKeys.
 func (s *store) DeleteMany(ctx context.Context, keys ...string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -176,13 +235,7 @@ func (s *store) DeleteMany(ctx context.Context, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, k := range keys {
-			p.Del(ctx, k)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := deleteKeys(ctx, s.client, keys); err != nil {
 		return fail(ctx, "delete", err)
 	}
 	return nil
@@ -207,7 +260,10 @@ func (s *store) CompareAndDelete(ctx context.Context, key string, expected []byt
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	n, err := compareAndDelete.Run(ctx, s.client, []string{key}, expected).Int64()
+	if s.scripter == nil {
+		return false, ErrNoScripting
+	}
+	n, err := compareAndDelete.Run(ctx, s.scripter, []string{key}, expected).Int64()
 	if err != nil {
 		return false, fail(ctx, "compare and delete", err)
 	}

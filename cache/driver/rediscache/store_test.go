@@ -7,11 +7,12 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
 func TestRawStoreContract(t *testing.T) {
-	s := newStore(testClient(t, serverAddr(t)))
-	cachetest.RunStoreContract(t, s, cachetest.Options{})
+	s := rawStore(testClient(t, serverAddr(t)))
+	cachetest.RunStoreContract(t, s, cachetest.Options{ExpiryResolution: time.Millisecond})
 }
 
 func TestRawInspectorContract(t *testing.T) {
@@ -36,7 +37,7 @@ func TestExpirationRoundsUpAndClamps(t *testing.T) {
 func TestForeverTTLIsAccepted(t *testing.T) {
 	s := newStore(testClient(t, serverAddr(t)))
 	ctx := context.Background()
-	k := namespace(t) + ":forever"
+	k := drivertest.Namespace(t) + ":forever"
 	t.Cleanup(func() { s.Delete(ctx, k) })
 	if err := s.Set(ctx, k, []byte("v"), 1<<63-1); err != nil {
 		t.Fatalf("Set with the largest ttl: %v", err)
@@ -55,7 +56,7 @@ func TestForeverTTLIsAccepted(t *testing.T) {
 func TestGlobEscapeMatchesOnlyItself(t *testing.T) {
 	s := newStore(testClient(t, serverAddr(t)))
 	ctx := context.Background()
-	ns := namespace(t)
+	ns := drivertest.Namespace(t)
 	odd := ns + `:a*b?[c]\d`
 	other := ns + `:aXXbY[c]\d`
 	for _, k := range []string{odd, other} {

@@ -51,7 +51,8 @@ type Config struct {
 	// Context, when set, bounds the store's background work: once it is
 	// done the sweep stops and a pool the store opened from DSN is
 	// closed, after which the store's operations fail. A nil Context
-	// means the sweep runs for the life of the program.
+	// means the sweep runs, and a pool opened from DSN stays open, for the
+	// life of the program; pass DB to control the pool's lifetime.
 	Context context.Context
 	// SweepInterval is how often the store deletes expired rows;
 	// DefaultSweepInterval when zero, never when negative. Expired rows

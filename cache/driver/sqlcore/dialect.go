@@ -28,9 +28,11 @@ type dialect struct {
 	statements func(table string) statements
 
 	// schema returns the statements that create table and its expiry index
-	// when they are absent, run in order by EnsureSchema. Each must be a
-	// no-op when its object exists (IF NOT EXISTS), because several
-	// processes may run them at once.
+	// when they are absent, run in order by EnsureSchema: the first creates
+	// the table and is skipped when it exists; the others (the index) run
+	// on an existing table too, which is how a table of goforj/cache's
+	// layout gets the index. Each must be a no-op when its object exists
+	// (IF NOT EXISTS), because several processes may run them at once.
 	schema func(table string) []string
 
 	// columns lists the columns of table as rows of (name, type), with
@@ -57,7 +59,8 @@ type dialect struct {
 	maxKeyBytes int
 
 	// maxValueBytes is the largest value the value column holds; larger
-	// values get cachecore.ErrValueTooLarge before they are sent.
+	// values get cachecore.ErrValueTooLarge before they are sent. Zero
+	// means no limit.
 	maxValueBytes int
 
 	// lockedIncrement, when set, makes Increment a transaction of
@@ -82,6 +85,11 @@ type dialect struct {
 	// on the driver's error code (errors.As to an interface the driver's
 	// error type implements), not on its message.
 	classify func(err error) error
+
+	// missingTable reports whether err says the table does not exist,
+	// as after someone dropped it; the store then creates it again on
+	// its next call. Nil means never.
+	missingTable func(err error) bool
 }
 
 // param names one argument of a statement. The store computes each from
@@ -129,10 +137,12 @@ type query struct {
 }
 
 // statements holds the store's statements. Each documents what it must do
-// and return; every one but deleteMany is prepared once, on first use.
+// and return; the store prepares each once, on first use, together with
+// the deleteMany it builds itself.
 type statements struct {
-	// get returns the row of pKey as (v, ea), expired or not: the store
-	// checks ea itself, so that one statement also serves GetWithExpiry.
+	// get returns the row of pKey, its only parameter, as (v, ea),
+	// expired or not: the store checks ea itself, so that one statement
+	// also serves GetWithExpiry.
 	get query
 	// set writes (pKey, pValue, pExpiry), replacing any row of pKey.
 	set query
@@ -141,18 +151,20 @@ type statements struct {
 	// the store reports creation when RowsAffected is positive.
 	add query
 	// increment adds pDelta to the counter of pKey, atomically, and
-	// returns its new value (v) in one row. An absent or expired row
+	// returns its new value (v) in one row: one statement, an upsert with
+	// RETURNING where the database has it (a database without one sets
+	// lockedIncrement instead). An absent or expired row
 	// becomes (pKey, pDeltaText, pExpiry). Otherwise v must be base-10
 	// ASCII text of an int64, optionally signed with '-' and nothing else
 	// (strconv.ParseInt's syntax, without '+'): other text, and a sum
 	// leaving int64, fail the statement with an error classify maps; and
 	// ea becomes pExpiry when pTouch, else it stays.
 	increment query
-	// lock returns the row of pKey as (v, ea), like get, and locks it
-	// until the transaction ends; only a dialect with lockedIncrement has
-	// it.
+	// lock returns the row of pKey, its only parameter, as (v, ea), like
+	// get, and locks it until the transaction ends; only a dialect with
+	// lockedIncrement has it.
 	lock query
-	// deleteKey deletes the row of pKey.
+	// deleteKey deletes the row of pKey, its only parameter.
 	deleteKey query
 	// compareAndDelete deletes the row of pKey when its v equals pValue
 	// and it has not expired (ea > pNow); RowsAffected tells whether it did.

@@ -17,10 +17,11 @@ const postgresMaxKeyBytes = 2048
 // postgresMaxValueBytes is the largest BYTEA value: 1 GiB less a byte.
 const postgresMaxValueBytes = 1<<30 - 1
 
-// SQLSTATE codes the increment statement fails with.
+// SQLSTATE codes the store tells apart.
 const (
 	pgInvalidTextRepresentation = "22P02"
 	pgNumericValueOutOfRange    = "22003"
+	pgUndefinedTable            = "42P01"
 )
 
 // postgres is the dialect of PostgreSQL (driver names "pgx" and
@@ -63,6 +64,10 @@ func postgres() *dialect {
 		maxKeyBytes:   postgresMaxKeyBytes,
 		maxValueBytes: postgresMaxValueBytes,
 		classify:      postgresClassify,
+		missingTable: func(err error) bool {
+			var se sqlStater
+			return errors.As(err, &se) && se.SQLState() == pgUndefinedTable
+		},
 	}
 }
 

@@ -38,11 +38,11 @@ func (s *store) FlushPrefix(ctx context.Context, prefix string) error {
 	for range maxFlushBatches {
 		res, err := p.flushBatch.ExecContext(ctx, args...)
 		if err != nil {
-			return fail(ctx, "flush", err)
+			return s.fail(ctx, "flush", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return fail(ctx, "flush", err)
+			return s.fail(ctx, "flush", err)
 		}
 		if n < flushBatchRows {
 			return nil

@@ -44,7 +44,7 @@ func (s *store) ListPrefix(ctx context.Context, prefix string, opts cachecore.Li
 	var buf [6]any
 	rows, err := p.list.QueryContext(ctx, c.args(s.q.list, buf[:0])...)
 	if err != nil {
-		return cachecore.ListPageResult{}, fail(ctx, "list", err)
+		return cachecore.ListPageResult{}, s.fail(ctx, "list", err)
 	}
 	defer rows.Close()
 	res := cachecore.ListPageResult{Entries: make([]cachecore.CacheEntry, 0, min(limit, 64))}
@@ -55,7 +55,7 @@ func (s *store) ListPrefix(ctx context.Context, prefix string, opts cachecore.Li
 			ea   int64
 		)
 		if err := rows.Scan(&key, &size, &ea); err != nil {
-			return cachecore.ListPageResult{}, fail(ctx, "list", err)
+			return cachecore.ListPageResult{}, s.fail(ctx, "list", err)
 		}
 		if len(res.Entries) == limit {
 			res.HasMore = true
@@ -76,7 +76,7 @@ func (s *store) ListPrefix(ctx context.Context, prefix string, opts cachecore.Li
 		res.Entries = append(res.Entries, e)
 	}
 	if err := rows.Err(); err != nil {
-		return cachecore.ListPageResult{}, fail(ctx, "list", err)
+		return cachecore.ListPageResult{}, s.fail(ctx, "list", err)
 	}
 	return res, nil
 }

@@ -58,6 +58,18 @@ func fail(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("sqlcore: %s: %w", op, err)
 }
 
+// fail is the package's fail, and when err says the table is gone (dropped while the
+// store ran), it also forgets the prepared statements, so that the next
+// call creates the table again rather than failing for ever.
+func (s *store) fail(ctx context.Context, op string, err error) error {
+	if s.d.missingTable != nil && s.d.missingTable(err) {
+		if p := s.prepared.Swap(nil); p != nil {
+			p.close()
+		}
+	}
+	return fail(ctx, op, err)
+}
+
 // statements returns the prepared statements, first ensuring the schema
 // and preparing them if no call has yet. A failure is returned to the
 // caller and the next call tries again.
@@ -189,7 +201,7 @@ func live(ea, now int64) bool { return ea > now }
 
 // checkValue refuses a value the database cannot store.
 func (s *store) checkValue(value []byte) error {
-	if len(value) > s.d.maxValueBytes {
+	if s.d.maxValueBytes > 0 && len(value) > s.d.maxValueBytes {
 		return fmt.Errorf("%w: %d bytes, %s holds at most %d", cachecore.ErrValueTooLarge, len(value), s.d.name, s.d.maxValueBytes)
 	}
 	return nil
@@ -266,7 +278,7 @@ func (s *store) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Tim
 		return nil, time.Time{}, false, nil
 	}
 	if err != nil {
-		return nil, time.Time{}, false, fail(ctx, "get", err)
+		return nil, time.Time{}, false, s.fail(ctx, "get", err)
 	}
 	if !live(ea, time.Now().UnixMilli()) {
 		return nil, time.Time{}, false, nil
@@ -299,7 +311,7 @@ func (s *store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	c := call{key: k, value: nonNil(value), expiry: expiry(time.Now(), ttl)}
 	var buf [4]any
 	if _, err := p.set.ExecContext(ctx, c.args(s.q.set, buf[:0])...); err != nil {
-		return fail(ctx, "set", err)
+		return s.fail(ctx, "set", err)
 	}
 	return nil
 }
@@ -333,11 +345,11 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 	var buf [6]any
 	res, err := p.add.ExecContext(ctx, c.args(s.q.add, buf[:0])...)
 	if err != nil {
-		return false, fail(ctx, "add", err)
+		return false, s.fail(ctx, "add", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fail(ctx, "add", err)
+		return false, s.fail(ctx, "add", err)
 	}
 	return n > 0, nil
 }
@@ -377,7 +389,7 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 		if cerr := s.d.classify(err); cerr != nil {
 			return 0, fmt.Errorf("sqlcore: increment %q: %w", key, cerr)
 		}
-		return 0, fail(ctx, "increment", err)
+		return 0, s.fail(ctx, "increment", err)
 	}
 	n, err := strconv.ParseInt(string(text), 10, 64)
 	if err != nil {
@@ -407,7 +419,7 @@ func (s *store) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if _, err := p.deleteKey.ExecContext(ctx, k); err != nil {
-		return fail(ctx, "delete", err)
+		return s.fail(ctx, "delete", err)
 	}
 	return nil
 }
@@ -443,7 +455,7 @@ func (s *store) DeleteMany(ctx context.Context, keys ...string) error {
 			}
 		}
 		if _, err := p.deleteMany.ExecContext(ctx, args...); err != nil {
-			return fail(ctx, "delete", err)
+			return s.fail(ctx, "delete", err)
 		}
 	}
 	return nil
@@ -467,11 +479,11 @@ func (s *store) CompareAndDelete(ctx context.Context, key string, expected []byt
 	var buf [4]any
 	res, err := p.compareAndDelete.ExecContext(ctx, c.args(s.q.compareAndDelete, buf[:0])...)
 	if err != nil {
-		return false, fail(ctx, "compare and delete", err)
+		return false, s.fail(ctx, "compare and delete", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fail(ctx, "compare and delete", err)
+		return false, s.fail(ctx, "compare and delete", err)
 	}
 	return n > 0, nil
 }

@@ -84,3 +84,18 @@ func TestDeleteManyStatementNamesABatch(t *testing.T) {
 		t.Fatalf("deleteMany = %q", q)
 	}
 }
+
+// TestSweepRoundNotCutToShortInterval is the test of the bug that bounded
+// each sweep round by the interval: with a 5ms interval on a busy
+// PostgreSQL every round was cancelled, each cancellation opening a
+// connection, until the server stopped accepting them.
+func TestSweepRoundNotCutToShortInterval(t *testing.T) {
+	for _, interval := range []time.Duration{time.Millisecond, 5 * time.Millisecond, time.Second} {
+		if got := roundTime(interval); got < minSweepRoundTime {
+			t.Errorf("roundTime(%v) = %v, want at least %v", interval, got, minSweepRoundTime)
+		}
+	}
+	if got := roundTime(time.Hour); got != time.Hour {
+		t.Errorf("roundTime(1h) = %v, want the interval", got)
+	}
+}

@@ -15,6 +15,12 @@ const maxSweepBatches = 100
 // each cancellation opens a connection of its own.
 const minSweepRoundTime = 30 * time.Second
 
+// roundTime bounds a round of a sweep every interval: the interval, but
+// never less than minSweepRoundTime.
+func roundTime(interval time.Duration) time.Duration {
+	return max(interval, minSweepRoundTime)
+}
+
 // sweeper deletes expired rows of its store's table every interval, batch
 // rows per statement, until its context is done. It deletes expired rows
 // of every prefix: an expired row is dead for every reader of the table.
@@ -43,7 +49,7 @@ func (w sweeper) run(ctx context.Context, closeDB bool) {
 		case <-t.C:
 			// Rounds do not overlap: ticks missed during one are dropped.
 			// An error (the database away) waits for the next round.
-			rctx, cancel := context.WithTimeout(ctx, max(w.interval, minSweepRoundTime))
+			rctx, cancel := context.WithTimeout(ctx, roundTime(w.interval))
 			w.store.sweep(rctx, w.batch)
 			cancel()
 		}
@@ -65,11 +71,11 @@ func (s *store) sweep(ctx context.Context, batch int) (int64, error) {
 	for range maxSweepBatches {
 		res, err := p.sweepBatch.ExecContext(ctx, args...)
 		if err != nil {
-			return total, fail(ctx, "sweep", err)
+			return total, s.fail(ctx, "sweep", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return total, fail(ctx, "sweep", err)
+			return total, s.fail(ctx, "sweep", err)
 		}
 		total += n
 		if n < int64(batch) {
