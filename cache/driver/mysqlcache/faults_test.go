@@ -1,10 +1,13 @@
 package mysqlcache
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -37,4 +40,14 @@ func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 		t.Fatal(err)
 	}
 	drivertest.RunFaults(t, proxy, s, "k")
+
+	// With the server stalled, the error says the deadline passed.
+	proxy.Stall()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, _, err = s.Get(ctx, "k")
+	proxy.Restore()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Get with the server stalled = %v, want an error wrapping context.DeadlineExceeded", err)
+	}
 }

@@ -1,6 +1,7 @@
 package sqlcore
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -9,6 +10,10 @@ import (
 // goforj/cache's table. A longer key would fail on a server in strict
 // mode and be cut short, into another key, on one that is not.
 const mysqlMaxKeyBytes = 255
+
+// mysqlNoSuchTable is the server's error number for a table that does
+// not exist (ER_NO_SUCH_TABLE).
+const mysqlNoSuchTable = 1146
 
 // mysqlMaxValueBytes is the largest value stored: MariaDB's default
 // max_allowed_packet (16 MiB; MySQL 8's is 64 MiB) less room for the rest
@@ -53,6 +58,10 @@ func mysql() *dialect {
 			text: "SELECT 1 FROM information_schema.STATISTICS s, (SELECT ? AS n) p" +
 				" WHERE " + mysqlTableIs("s", "p.n") + " AND s.COLUMN_NAME = 'ea' AND s.SEQ_IN_INDEX = 1 LIMIT 1",
 			args: []param{pTable},
+		},
+		missingTable: func(err error) bool {
+			n, ok := mysqlErrorNumber(err)
+			return ok && n == mysqlNoSuchTable
 		},
 		lockedIncrement: true,
 		maxKeyBytes:     mysqlMaxKeyBytes,
@@ -135,4 +144,32 @@ func mysqlStatements(t string) statements {
 			[]param{pPattern, pNow, pLimit, pOffset},
 		},
 	}
+}
+
+// mysqlErrorNumber returns the server's error number carried by the first
+// error in err's tree that has one: go-sql-driver's *mysql.MySQLError, a
+// struct with a uint16 field Number. That type has no method returning
+// the number, so it is read through reflection, which keeps this package
+// free of the driver (importing it would register it in every program
+// using sqlcore).
+func mysqlErrorNumber(err error) (uint16, bool) {
+	if err == nil {
+		return 0, false
+	}
+	if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("Number"); f.IsValid() && f.Kind() == reflect.Uint16 {
+			return uint16(f.Uint()), true
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return mysqlErrorNumber(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if n, ok := mysqlErrorNumber(e); ok {
+				return n, true
+			}
+		}
+	}
+	return 0, false
 }

@@ -1,6 +1,8 @@
 package sqlcore
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -49,5 +51,42 @@ func TestMySQLStatementsMatchTheirParams(t *testing.T) {
 	}
 	if q.increment.text != "" || !d.lockedIncrement {
 		t.Error("the MySQL dialect must increment in a transaction, having no RETURNING")
+	}
+}
+
+// driverError has the shape of go-sql-driver's *mysql.MySQLError, which
+// this package cannot import; mysqlcache's tests use the real one.
+type driverError struct {
+	Number   uint16
+	SQLState [5]byte
+	Message  string
+}
+
+func (e *driverError) Error() string { return e.Message }
+
+type otherNumber struct{ Number int }
+
+func (e *otherNumber) Error() string { return "other" }
+
+func TestMySQLErrorNumberFollowsWrapping(t *testing.T) {
+	gone := &driverError{Number: mysqlNoSuchTable, Message: "no such table"}
+	for _, err := range []error{
+		gone,
+		fmt.Errorf("sqlcore: get: %w", gone),
+		fmt.Errorf("a: %w: %w", errors.New("deadline"), gone),
+		errors.Join(errors.New("x"), fmt.Errorf("y: %w", gone)),
+	} {
+		if n, ok := mysqlErrorNumber(err); !ok || n != mysqlNoSuchTable {
+			t.Errorf("mysqlErrorNumber(%v) = %d, %v", err, n, ok)
+		}
+		if !mysql().missingTable(err) {
+			t.Errorf("missingTable(%v) = false", err)
+		}
+	}
+	for _, err := range []error{nil, errors.New("Error 1146: no such table"), &otherNumber{Number: 1146},
+		(*driverError)(nil), &driverError{Number: 1062}} {
+		if mysql().missingTable(err) {
+			t.Errorf("missingTable(%v) = true", err)
+		}
 	}
 }

@@ -67,7 +67,7 @@ func (s *store) incrementAttempt(ctx context.Context, p *prepared, k string, del
 	err = tx.StmtContext(ctx, p.lock).QueryRowContext(ctx, k).Scan(&v, &ea)
 	absent := errors.Is(err, sql.ErrNoRows)
 	if err != nil && !absent {
-		return 0, false, fail(ctx, "lock", err)
+		return 0, false, s.fail(ctx, "lock", err)
 	}
 	found := !absent && live(ea, c.now)
 	if found && len(v) > 0 && v[0] == '+' {
@@ -81,11 +81,11 @@ func (s *store) incrementAttempt(ctx context.Context, p *prepared, k string, del
 	if absent {
 		res, err := tx.StmtContext(ctx, p.add).ExecContext(ctx, c.args(s.q.add, buf[:0])...)
 		if err != nil {
-			return 0, false, fail(ctx, "create counter", err)
+			return 0, false, s.fail(ctx, "create counter", err)
 		}
 		created, err := res.RowsAffected()
 		if err != nil {
-			return 0, false, fail(ctx, "create counter", err)
+			return 0, false, s.fail(ctx, "create counter", err)
 		}
 		if created == 0 {
 			return 0, false, nil
@@ -95,11 +95,11 @@ func (s *store) incrementAttempt(ctx context.Context, p *prepared, k string, del
 			c.expiry = ea // a live counter keeps its expiry
 		}
 		if _, err := tx.StmtContext(ctx, p.set).ExecContext(ctx, c.args(s.q.set, buf[:0])...); err != nil {
-			return 0, false, fail(ctx, "increment", err)
+			return 0, false, s.fail(ctx, "increment", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, false, fail(ctx, "commit", err)
+		return 0, false, s.fail(ctx, "commit", err)
 	}
 	return n, true, nil
 }

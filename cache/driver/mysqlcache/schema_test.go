@@ -1,0 +1,101 @@
+package mysqlcache
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+)
+
+// TestEnsureSchemaConcurrently creates one table from several pools at
+// once, as processes starting together do, then again on the complete
+// table: MySQL has no CREATE INDEX IF NOT EXISTS, so a store that
+// created the index without looking would fail on an existing table.
+func TestEnsureSchemaConcurrently(t *testing.T) {
+	cfg := testConfig(t)
+	table := tableOf(namespace(t))
+	dropTable(t, testDB(t, cfg), table)
+	const n = 6
+	for round := range 2 {
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		start := make(chan struct{})
+		for i := range n {
+			db := testDB(t, cfg)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = EnsureSchema(context.Background(), db, table)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("round %d: EnsureSchema %d: %v", round, i, err)
+			}
+		}
+	}
+	db := testDB(t, cfg)
+	if !target(t).HasExpiryIndex(t, db, table) {
+		t.Fatal("no index on ea after EnsureSchema")
+	}
+	var typ string
+	if err := db.QueryRow("SELECT COLUMN_TYPE FROM information_schema.COLUMNS"+
+		" WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'k'", table).Scan(&typ); err != nil || typ != "varbinary(255)" {
+		t.Fatalf("key column type = %q, %v; want varbinary(255)", typ, err)
+	}
+}
+
+func TestEnsureSchemaRefusesBadTable(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	if err := EnsureSchema(context.Background(), db, "t; DROP TABLE x"); !errors.Is(err, sqlcore.ErrInvalidTable) {
+		t.Fatalf("EnsureSchema = %v, want ErrInvalidTable", err)
+	}
+}
+
+// TestTableDroppedWhileRunningIsCreatedAgain drops the table under a
+// store that has prepared its statements: the store must recognize the
+// server's error 1146 and create the table again rather than fail for
+// ever, for plain statements and for the increment's transaction.
+func TestTableDroppedWhileRunningIsCreatedAgain(t *testing.T) {
+	db := testDB(t, testConfig(t))
+	ns := namespace(t)
+	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	ctx := context.Background()
+	counted := 0 // increments since the last drop
+	for _, op := range []struct {
+		name string
+		call func() error
+	}{
+		{"Set", func() error { return s.Set(ctx, "k", []byte("v"), time.Minute) }},
+		{"Increment", func() error {
+			_, err := s.Increment(ctx, "n", 1, time.Minute)
+			if err == nil {
+				counted++
+			}
+			return err
+		}},
+	} {
+		if err := op.call(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "DROP TABLE "+tableOf(ns)); err != nil {
+			t.Fatal(err)
+		}
+		counted = 0
+		// The call that finds the table gone may fail; the next must not.
+		op.call()
+		if err := op.call(); err != nil {
+			t.Fatalf("%s after the table was dropped: %v", op.name, err)
+		}
+	}
+	if n, err := s.Increment(ctx, "n", 1, time.Minute); err != nil || n != int64(counted)+1 {
+		t.Fatalf("Increment = %d, %v; want %d", n, err, counted+1)
+	}
+}
