@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
+	"weak"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
@@ -79,7 +81,11 @@ func New(cfg Config) (cachecore.Store, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	sw := sweeper{store: raw, interval: cfg.SweepInterval, batch: cfg.SweepBatch}
+	// Dropping the store ends its sweep and closes a pool it opened, as
+	// Config.Context's end does.
+	ctx, cancel := context.WithCancel(ctx)
+	runtime.AddCleanup(raw, func(cancel context.CancelFunc) { cancel() }, cancel)
+	sw := sweeper{store: weak.Make(raw), db: db, interval: cfg.SweepInterval, batch: cfg.SweepBatch}
 	if sw.interval == 0 {
 		sw.interval = DefaultSweepInterval
 	}
@@ -87,8 +93,8 @@ func New(cfg Config) (cachecore.Store, error) {
 		sw.batch = DefaultSweepBatch
 	}
 	// A pool the store opened is closed when ctx ends, so the goroutine
-	// runs for that too, unless ctx never ends.
-	if sw.interval > 0 || owned && ctx.Done() != nil {
+	// runs for that too.
+	if sw.interval > 0 || owned {
 		go sw.run(ctx, owned)
 	}
 	return s, nil
