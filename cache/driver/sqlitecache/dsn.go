@@ -15,8 +15,10 @@ import (
 var (
 	// ErrPrivateDatabase is returned for a DSN under which each connection
 	// of the pool would open a database of its own (":memory:",
-	// "file::memory:" without cache=shared, an empty file name): the
-	// table created on one connection would be missing on the others.
+	// "file::memory:" without cache=shared, an empty file name), and by
+	// New for a Table in the temp schema, which is private to each
+	// connection too: the table created on one connection would be
+	// missing on the others.
 	ErrPrivateDatabase = errors.New("sqlitecache: each connection would get a database of its own")
 	// ErrNoDirectory is returned for a database file whose directory does
 	// not exist: SQLite creates the file, not the directories above it.

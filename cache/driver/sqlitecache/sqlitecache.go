@@ -3,6 +3,8 @@ package sqlitecache
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"time"
 
 	// modernc.org/sqlite registers itself with database/sql as "sqlite".
@@ -71,12 +73,18 @@ type Config struct {
 // goforj/cache's layout, so processes using either share the file.
 //
 // A DSN naming a file in a directory that does not exist, or one that
-// would give each connection a private database, yields an error
+// would give each connection a private database, and a Table in the temp
+// schema, which each connection has its own of, yield an error
 // (ErrNoDirectory, ErrPrivateDatabase) together with a store that returns
 // it from every operation, so a caller that ignores the error still fails
 // closed. Other problems, such as a file that cannot be opened, are
 // errors of the first operation, as with the other SQL drivers.
 func New(cfg Config) (cachecore.Store, error) {
+	// Each connection has a temp schema of its own, as with ":memory:".
+	if schema, _, ok := strings.Cut(cfg.Table, "."); ok && strings.EqualFold(schema, "temp") {
+		err := fmt.Errorf("%w: table %q is in the temp schema", ErrPrivateDatabase, cfg.Table)
+		return cachecore.FailingStore(cachecore.DriverSQL, err), err
+	}
 	dsn := cfg.DSN
 	if cfg.DB == nil && dsn != "" {
 		var err error
