@@ -15,8 +15,10 @@ func dialectFor(driverName string) (*dialect, error) {
 	switch driverName {
 	case "pgx", "postgres":
 		return postgres(), nil
+	case "sqlite", "sqlite3":
+		return sqlite(), nil
 	}
-	return nil, fmt.Errorf("%w: %q (known: pgx, postgres)", ErrUnknownDriver, driverName)
+	return nil, fmt.Errorf("%w: %q (known: pgx, postgres, sqlite, sqlite3)", ErrUnknownDriver, driverName)
 }
 
 // New returns a store on the table cfg names, shaped by cfg.BaseConfig
