@@ -2,7 +2,7 @@
 
 module github.com/seed3c1b93bc/groupcache/bench
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/golang/groupcache v0.0.0-20241129210726-2c02b8208cf8

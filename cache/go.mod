@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/cache
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/klauspost/compress v1.18.0

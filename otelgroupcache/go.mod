@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/otelgroupcache
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/seed3c1b93bc/groupcache v0.1.0
@@ -19,7 +19,7 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/pmezard/go-difflib v1.0.1-0.20181226105442-5d4384ee4fb2 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
-	golang.org/x/sys v0.41.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 

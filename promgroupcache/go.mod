@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/promgroupcache
 
-go 1.24.0
+go 1.26.0
 
 require github.com/seed3c1b93bc/groupcache v0.1.0
 
@@ -21,7 +21,7 @@ require (
 	github.com/prometheus/common v0.66.1 // indirect
 	github.com/prometheus/procfs v0.16.1 // indirect
 	go.yaml.in/yaml/v2 v2.4.3 // indirect
-	golang.org/x/sys v0.41.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 

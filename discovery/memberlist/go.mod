@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/discovery/memberlist
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/hashicorp/memberlist v0.5.3
@@ -24,7 +24,7 @@ require (
 	github.com/stretchr/testify v1.11.1 // indirect
 	golang.org/x/crypto v0.47.0 // indirect
 	golang.org/x/net v0.49.0 // indirect
-	golang.org/x/sys v0.41.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 

@@ -3,7 +3,7 @@
 
 module github.com/seed3c1b93bc/groupcache/examples/facade
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/seed3c1b93bc/groupcache v0.1.0

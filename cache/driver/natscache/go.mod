@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/cache/driver/natscache
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/nats-io/nats.go v1.43.0
@@ -13,7 +13,7 @@ require (
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/seed3c1b93bc/groupcache v0.1.0 // indirect
 	golang.org/x/crypto v0.47.0 // indirect
-	golang.org/x/sys v0.41.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 

@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/cache/driver/postgrescache
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/jackc/pgx/v5 v5.8.0
@@ -16,7 +16,7 @@ require (
 	github.com/klauspost/compress v1.18.0 // indirect
 	github.com/pmezard/go-difflib v1.0.1-0.20181226105442-5d4384ee4fb2 // indirect
 	github.com/seed3c1b93bc/groupcache v0.1.0 // indirect
-	golang.org/x/sync v0.19.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/text v0.33.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )

@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/cache/driver/rediscache
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/redis/go-redis/v9 v9.7.3

@@ -34,8 +34,9 @@ type Config struct {
 
 	// DriverName is the database/sql driver's name, which selects the SQL
 	// dialect: "pgx" or "postgres" for PostgreSQL, "mysql" for MySQL and
-	// MariaDB. The driver itself must be registered by the program (the
-	// postgrescache and mysqlcache packages do so).
+	// MariaDB, "sqlite" or "sqlite3" for SQLite. The driver itself must be
+	// registered by the program (postgrescache, mysqlcache and
+	// sqlitecache do so).
 	DriverName string
 	// DSN is passed to sql.Open with DriverName when DB is nil.
 	DSN string
@@ -50,9 +51,11 @@ type Config struct {
 
 	// Context, when set, bounds the store's background work: once it is
 	// done the sweep stops and a pool the store opened from DSN is
-	// closed, after which the store's operations fail. A nil Context
-	// means the sweep runs, and a pool opened from DSN stays open, for the
-	// life of the program; pass DB to control the pool's lifetime.
+	// closed, after which the store's operations fail. Whatever the
+	// Context, a store the program no longer references stops its sweep
+	// and closes a pool it opened once the garbage collector finds it
+	// unreachable, so stores made and dropped leak neither goroutines nor
+	// connections; Context makes that happen at a known time.
 	Context context.Context
 	// SweepInterval is how often the store deletes expired rows;
 	// DefaultSweepInterval when zero, never when negative. Expired rows

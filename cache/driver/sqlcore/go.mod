@@ -1,6 +1,6 @@
 module github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore
 
-go 1.24.0
+go 1.26.0
 
 require github.com/seed3c1b93bc/groupcache/cache v0.1.0
 

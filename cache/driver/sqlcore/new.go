@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
+	"weak"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
@@ -15,8 +17,10 @@ func dialectFor(driverName string) (*dialect, error) {
 		return postgres(), nil
 	case "mysql":
 		return mysql(), nil
+	case "sqlite", "sqlite3":
+		return sqlite(), nil
 	}
-	return nil, fmt.Errorf("%w: %q (known: pgx, postgres, mysql)", ErrUnknownDriver, driverName)
+	return nil, fmt.Errorf("%w: %q (known: pgx, postgres, mysql, sqlite, sqlite3)", ErrUnknownDriver, driverName)
 }
 
 // New returns a store on the table cfg names, shaped by cfg.BaseConfig
@@ -81,7 +85,11 @@ func New(cfg Config) (cachecore.Store, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	sw := sweeper{store: raw, interval: cfg.SweepInterval, batch: cfg.SweepBatch}
+	// Dropping the store ends its sweep and closes a pool it opened, as
+	// Config.Context's end does.
+	ctx, cancel := context.WithCancel(ctx)
+	runtime.AddCleanup(raw, func(cancel context.CancelFunc) { cancel() }, cancel)
+	sw := sweeper{store: weak.Make(raw), db: db, interval: cfg.SweepInterval, batch: cfg.SweepBatch}
 	if sw.interval == 0 {
 		sw.interval = DefaultSweepInterval
 	}
@@ -89,8 +97,8 @@ func New(cfg Config) (cachecore.Store, error) {
 		sw.batch = DefaultSweepBatch
 	}
 	// A pool the store opened is closed when ctx ends, so the goroutine
-	// runs for that too, unless ctx never ends.
-	if sw.interval > 0 || owned && ctx.Done() != nil {
+	// runs for that too.
+	if sw.interval > 0 || owned {
 		go sw.run(ctx, owned)
 	}
 	return s, nil

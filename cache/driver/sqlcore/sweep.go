@@ -2,7 +2,9 @@ package sqlcore
 
 import (
 	"context"
+	"database/sql"
 	"time"
+	"weak"
 )
 
 // maxSweepBatches bounds one round of the sweep; rows left expired after
@@ -24,17 +26,22 @@ func roundTime(interval time.Duration) time.Duration {
 // sweeper deletes expired rows of its store's table every interval, batch
 // rows per statement, until its context is done. It deletes expired rows
 // of every prefix: an expired row is dead for every reader of the table.
+//
+// It holds its store weakly, so that a store the program drops is
+// collected even though its sweep runs; New cancels the sweep's context
+// then (runtime.AddCleanup), which also closes a pool the store opened.
 type sweeper struct {
-	store    *store
+	store    weak.Pointer[store]
+	db       *sql.DB
 	interval time.Duration
 	batch    int
 }
 
-// run sweeps until ctx is done, then closes the store's pool if the store
-// opened it (closeDB).
+// run sweeps until ctx is done or the store is collected, then closes
+// the store's pool if the store opened it (closeDB).
 func (w sweeper) run(ctx context.Context, closeDB bool) {
 	if closeDB {
-		defer w.store.db.Close()
+		defer w.db.Close()
 	}
 	if w.interval <= 0 {
 		<-ctx.Done()
@@ -47,13 +54,25 @@ func (w sweeper) run(ctx context.Context, closeDB bool) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			// Rounds do not overlap: ticks missed during one are dropped.
-			// An error (the database away) waits for the next round.
-			rctx, cancel := context.WithTimeout(ctx, roundTime(w.interval))
-			w.store.sweep(rctx, w.batch)
-			cancel()
+			if !w.round(ctx) {
+				return
+			}
 		}
 	}
+}
+
+// round runs one round of the sweep, reporting false if the store is gone.
+// Rounds do not overlap: ticks missed during one are dropped. An error
+// (the database away) waits for the next round.
+func (w sweeper) round(ctx context.Context) bool {
+	s := w.store.Value()
+	if s == nil {
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, roundTime(w.interval))
+	defer cancel()
+	s.sweep(rctx, w.batch)
+	return true
 }
 
 // sweep deletes up to maxSweepBatches batches of expired rows, stopping

@@ -1,0 +1,89 @@
+package sqlitecache
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+)
+
+// TestKeysOfAnyBytes stores keys holding what SQLite's text functions
+// stop at or cannot read as UTF-8, and keys differing only in case: each
+// must be its own entry, listed in byte order, and a plain key must be
+// stored as it is, for goforj/cache's processes.
+func TestKeysOfAnyBytes(t *testing.T) {
+	db := testDB(t, dbFile(t))
+	ns := namespace(t)
+	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
+	ctx := context.Background()
+	keys := []string{"nul\x00key", "nul", "bad\xffutf8", "soh\x01key", "plain/é", "Case", "case", "a%b", "a_b", "a*b", "a[b]"}
+	for _, k := range keys {
+		if err := s.Set(ctx, k, []byte(k), time.Minute); err != nil {
+			t.Fatalf("Set(%q): %v", k, err)
+		}
+	}
+	for _, k := range keys {
+		if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != k {
+			t.Fatalf("Get(%q) = %q, %v, %v", k, v, found, err)
+		}
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tableOf(ns)+" WHERE k = ?1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("a plain key is not stored as it is (%d rows, %v)", n, err)
+	}
+	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, e := range page.Entries {
+		listed = append(listed, e.Key)
+	}
+	want := []string{"Case", "a%b", "a*b", "a[b]", "a_b", "bad\xffutf8", "case", "nul", "nul\x00key", "plain/é", "soh\x01key"}
+	if strings.Join(listed, "|") != strings.Join(want, "|") {
+		t.Fatalf("ListPage keys = %q, want %q", listed, want)
+	}
+	// The filter matches case and wildcards exactly.
+	for query, want := range map[string]string{"as": "Case", "_": "a_b", "*": "a*b", "[": "a[b]", "%": "a%b", "\x00": "nul\x00key"} {
+		page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{Query: query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range page.Entries {
+			got = append(got, e.Key)
+		}
+		if query == "as" {
+			want = "Case|case"
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("ListPage(Query: %q) = %q, want %q", query, got, want)
+		}
+	}
+}
+
+func TestOverlongKeyRefused(t *testing.T) {
+	s := newTestStore(t, testDB(t, dbFile(t)), namespace(t), cachecore.BaseConfig{})
+	ctx := context.Background()
+	long := strings.Repeat("k", 1<<20+1)
+	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Set of a key over 1 MiB = %v, want ErrInvalidKey", err)
+	}
+	if _, err := s.Increment(ctx, long, 1, time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
+		t.Fatalf("Increment of a key over 1 MiB = %v, want ErrInvalidKey", err)
+	}
+	if _, found, err := s.Get(ctx, long); err != nil || found {
+		t.Fatalf("Get of a key over 1 MiB = %v, %v; want a miss", found, err)
+	}
+	fits := strings.Repeat("k", 100_000)
+	if err := s.Set(ctx, fits, []byte("v"), time.Minute); err != nil {
+		t.Fatalf("Set of a 100 kB key: %v", err)
+	}
+	if v, found, err := s.Get(ctx, fits); err != nil || !found || string(v) != "v" {
+		t.Fatalf("Get of a 100 kB key = %q, %v, %v", v, found, err)
+	}
+}
