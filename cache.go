@@ -44,20 +44,19 @@ import (
 //     from the small queue (P3, OLTP).
 //   - First-fill admission: while the small queue holds more than its
 //     share even without its oldest key, that key moves to the main
-//     queue whether hit or not, as W-TinyLFU (Einziger et al., "TinyLFU:
-//     A Highly Efficient Cache Admission Policy", ACM Transactions on
-//     Storage, 2017) admits every key while its cache is below capacity.
-//     The keys that first fill the cache then stay as long as they are
-//     asked for again: on a loop larger than the cache, where every
-//     recency policy evicts each key just before its turn comes (LRU,
-//     SIEVE and S3-FIFO hit nothing), that keeps nine tenths of a cache's
-//     worth of the loop cached (loop, gli). It costs where the keys asked
-//     for again soon after the cache fills are not the first ones but
-//     the next (P3 at 100,000 entries, 1.3 points). Admitting a share of
-//     the keys instead, as BIP inserts a share of lines at the MRU end
+//     queue if it was hit, and so do five in eight of the keys that were
+//     not, as W-TinyLFU (Einziger et al., "TinyLFU: A Highly Efficient
+//     Cache Admission Policy", ACM Transactions on Storage, 2017) admits
+//     every key while its cache is below capacity. Keys admitted so, and
+//     then asked for again, stay: on a loop larger than the cache, where
+//     every recency policy evicts each key just before its turn comes
+//     (LRU, SIEVE and S3-FIFO hit nothing), that keeps part of a cache's
+//     worth of the loop cached (loop, gli). Admitting every key costs
+//     where the keys asked for again soon after the cache fills are not
+//     the first ones but the next (P3 at 100,000 entries); admitting a
+//     share, as BIP inserts only a share of lines at the MRU end
 //     (Qureshi et al., "Adaptive Insertion Policies for High Performance
-//     Caching", ISCA 2007), buys back part of that for several points of
-//     gli; the figures are in BENCHMARKS.md.
+//     Caching", ISCA 2007), leaves room for those, at a cost on gli.
 //
 // TinyLFU's frequency sketch, deciding between a small-queue candidate and
 // the main queue's victim, was tried here and scored lower on every row of
@@ -91,6 +90,7 @@ type clockCache struct {
 	ghosts     ghostQueue // hashes of keys evicted from small; guarded by mu
 	fetches    ghostQueue // hashes of keys recordFetch saw; guarded by mu
 	evictions  int64      // guarded by mu
+	firstFills uint64     // keys first-fill admission has decided on; guarded by mu
 	expired    int64      // entries a lookup found expired; guarded by mu
 }
 
@@ -103,6 +103,16 @@ const smallShare = 10
 // 2. A threshold of 1 scored about 0.7 points lower on OLTP, 0.4 on P3 at
 // 25,000 entries, and 0.3 higher on P3 at 100,000 (BENCHMARKS.md).
 const promoteHits = 2
+
+// First-fill admission moves firstFillAdmit of every firstFillOf unhit
+// keys to the main queue (see firstFill). The share was chosen on the
+// trace table of BENCHMARKS.md, one for all traces: 3 in 4 left P3 at
+// 100,000 entries below its floor, 1 in 2 cost gli too much for the
+// mean; 5 in 8 leaves a margin on both.
+const (
+	firstFillAdmit = 5
+	firstFillOf    = 8
+)
 
 // The bits of entry.ref.
 const (
@@ -291,12 +301,13 @@ func (c *clockCache) removeOldest() bool {
 			c.promote(e)
 			continue
 		}
-		if rest > share {
+		if rest > share && c.firstFill(e) {
 			// Even without e the small queue is over its share, so
 			// the main queue is under its own: the cache is filling
 			// up for the first time, or again after removals, and e
 			// gets the room, as W-TinyLFU admits every key while its
-			// cache is below capacity. Keys admitted so, and then
+			// cache is below capacity, unless it is one of the keys
+			// that firstFill turns away. Keys admitted so, and then
 			// asked for again, stay: that keeps part of a loop
 			// larger than the cache cached, where a pure S3-FIFO
 			// leaves the main queue empty and hits nothing.
@@ -307,6 +318,22 @@ func (c *clockCache) removeOldest() bool {
 		c.evict(e)
 		return true
 	}
+}
+
+// firstFill reports whether e, at the head of the small queue while the
+// main queue is under its share, moves to the main queue: if it was hit
+// while in the small queue, or if it is one of the firstFillAdmit of
+// every firstFillOf unhit keys, in turn. The others take their chance in
+// the small queue and the ghost, as every key does once the cache is
+// full. c.mu must be held.
+func (c *clockCache) firstFill(e *entry) bool {
+	if e.ref.Load()&freqMask != 0 {
+		// A working set that fits, asked for again while the cache
+		// fills, is never turned away (TestFirstFillAdmitsEveryKeyHitWhileFilling).
+		return true
+	}
+	c.firstFills++
+	return c.firstFills%firstFillOf < firstFillAdmit
 }
 
 // promote moves e from the small queue to the main one, clearing its
@@ -378,33 +405,6 @@ func (c *clockCache) stats() CacheStats {
 	return CacheStats{Bytes: c.nbytes.Load(), Items: int64(c.n), Evictions: c.evictions}
 }
 
-// A shard is one part of a clockCache's index: an open-addressed table
-// (linear probing, deletion by backward shift) whose slots readers load
-// atomically.
-type shard struct {
-	// table is all that readers touch. It is replaced, not changed, when
-	// it grows: a reader that loaded the old one finishes its probe on a
-	// snapshot.
-	table atomic.Pointer[slotTable]
-
-	// Writers' fields start on another cache line, so that taking the
-	// lock does not evict readers' copy of table.
-	_ [56]byte
-
-	// mu guards n and changes to table. Writers take it after the
-	// cache's mutex; getExact takes it alone.
-	mu sync.Mutex
-	n  int // live entries
-
-	_ [64]byte // keep the next shard's table off this cache line
-}
-
-// A slotTable is a shard's index. Its slots are changed only under the
-// shard's lock and read without it.
-type slotTable struct {
-	slots []atomic.Pointer[entry] // len is a power of two
-}
-
 // An entry's key, value, expiry and hash never change once it is
 // published in a slotTable, so that a reader needs no lock to read them.
 // Replacing a key's value publishes a new entry. An entry is 64 bytes, a
@@ -414,7 +414,7 @@ type entry struct {
 	value  ByteView
 	expire int64         // Unix nanoseconds; 0 means never
 	hash   uint32        // the low bits of the key's hash
-	ref    atomic.Uint32 // refBit and mainBit
+	ref    atomic.Uint32 // hit count (freqMask) and mainBit
 
 	// The entry's neighbours in its cache's clock, guarded by the
 	// cache's lock. Readers never touch them.
@@ -423,148 +423,6 @@ type entry struct {
 
 func entrySize(key string, value ByteView) int64 {
 	return int64(len(key) + value.Len())
-}
-
-// lookup returns the entry of key, or nil, without the lock. It may miss
-// an entry that a concurrent deletion shifts back behind the probe, and
-// gives up after probing every slot once, should concurrent writes keep
-// the probe from ever meeting an empty slot.
-func (s *shard) lookup(key string, h uint32) *entry {
-	t := s.table.Load()
-	if t == nil {
-		return nil
-	}
-	mask := uint32(len(t.slots) - 1)
-	pos := h & mask
-	for range t.slots {
-		e := t.slots[pos].Load()
-		if e == nil {
-			return nil
-		}
-		if e.hash == h && e.key == key {
-			return e
-		}
-		pos = (pos + 1) & mask
-	}
-	return nil
-}
-
-// find returns the slot position and entry of key, or -1, nil. s.mu must
-// be held.
-func (s *shard) find(key string, h uint32) (pos int, e *entry) {
-	if s.n == 0 {
-		return -1, nil
-	}
-	slots := s.table.Load().slots
-	mask := len(slots) - 1
-	// The table is never full: this ends at key or an empty slot.
-	for pos = int(h) & mask; ; pos = (pos + 1) & mask {
-		e = slots[pos].Load()
-		if e == nil {
-			return -1, nil
-		}
-		if e.hash == h && e.key == key {
-			return pos, e
-		}
-	}
-}
-
-// slotOf returns the slot position of e, or -1 if e is no longer in the
-// table. s.mu must be held.
-func (s *shard) slotOf(e *entry) int {
-	if s.n == 0 {
-		return -1
-	}
-	slots := s.table.Load().slots
-	mask := len(slots) - 1
-	for pos := int(e.hash) & mask; ; pos = (pos + 1) & mask {
-		switch slots[pos].Load() {
-		case e:
-			return pos
-		case nil:
-			return -1
-		}
-	}
-}
-
-// put publishes e, in the place of the entry of its key if there is one,
-// and returns that entry. s.mu must be held.
-func (s *shard) put(e *entry) *entry {
-	if pos, old := s.find(e.key, e.hash); old != nil {
-		s.table.Load().slots[pos].Store(e)
-		return old
-	}
-	if t := s.table.Load(); t == nil || (s.n+1)*4 > len(t.slots)*3 {
-		s.growTable()
-	}
-	s.insertSlot(e)
-	s.n++
-	return nil
-}
-
-// deleteAt removes the entry at slot pos. s.mu must be held.
-func (s *shard) deleteAt(pos int) {
-	s.deleteSlot(pos)
-	s.n--
-}
-
-// growTable publishes a table of twice as many slots, holding the same
-// entries. s.mu must be held.
-func (s *shard) growTable() {
-	old := s.table.Load()
-	n := 8
-	if old != nil {
-		n = 2 * len(old.slots)
-	}
-	t := &slotTable{slots: make([]atomic.Pointer[entry], n)}
-	if old != nil {
-		for i := range old.slots {
-			if e := old.slots[i].Load(); e != nil {
-				t.insert(e)
-			}
-		}
-	}
-	s.table.Store(t)
-}
-
-// insertSlot publishes e in the first empty slot of its probe run. s.mu
-// must be held.
-func (s *shard) insertSlot(e *entry) {
-	s.table.Load().insert(e)
-}
-
-func (t *slotTable) insert(e *entry) {
-	mask := len(t.slots) - 1
-	pos := int(e.hash) & mask
-	for t.slots[pos].Load() != nil {
-		pos = (pos + 1) & mask
-	}
-	t.slots[pos].Store(e)
-}
-
-// deleteSlot empties slot pos and moves later members of its probe run
-// back, so that every key stays reachable from its home slot without
-// tombstones. Each move copies an entry to its new slot before its old
-// one is overwritten, so a reader never sees a slot empty that was not,
-// though it may pass a moved entry and miss it. s.mu must be held.
-func (s *shard) deleteSlot(pos int) {
-	slots := s.table.Load().slots
-	mask := len(slots) - 1
-	hole := pos
-	for j := (pos + 1) & mask; ; j = (j + 1) & mask {
-		e := slots[j].Load()
-		if e == nil {
-			break
-		}
-		home := int(e.hash) & mask
-		// The entry at j may fill the hole if the hole lies on its
-		// probe path, from home to j.
-		if (j-home)&mask >= (j-hole)&mask {
-			slots[hole].Store(e)
-			hole = j
-		}
-	}
-	slots[hole].Store(nil)
 }
 
 // A clockList is a queue of entries, linked through them; its head is the

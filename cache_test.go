@@ -20,6 +20,7 @@ type modelClock struct {
 	bytes       int64
 	smallBytes  int64
 	ghosts      []modelGhost // oldest first
+	firstFills  int          // unhit keys first-fill admission decided on
 	hash        func(string) uint64
 }
 
@@ -139,9 +140,23 @@ func (m *modelClock) removeOldest() (string, bool) {
 			return key, true
 		}
 		e := el.Value.(*modelEntry)
-		if e.hits >= promoteHits || m.smallBytes-int64(len(e.key)+len(e.value)) > share {
+		if e.hits >= promoteHits {
 			m.promote(el)
 			continue
+		}
+		if m.smallBytes-int64(len(e.key)+len(e.value)) > share {
+			// First-fill admission: a key hit while in the small
+			// queue, and firstFillAdmit unhit keys of every
+			// firstFillOf, in turn.
+			if e.hits > 0 {
+				m.promote(el)
+				continue
+			}
+			m.firstFills++
+			if m.firstFills%firstFillOf < firstFillAdmit {
+				m.promote(el)
+				continue
+			}
 		}
 		for limit := max(len(m.byKey), 1); len(m.ghosts) >= limit; {
 			m.ghosts = m.ghosts[1:]
@@ -252,59 +267,95 @@ func TestShardMatchesModel(t *testing.T) {
 }
 
 // TestScanEvictsNeitherMainNorItsOwnHitKeys follows the policy step by
-// step. Twenty keys fill an empty cache; the oldest eighteen fill the main
-// queue, since the small queue holds only a tenth. After that, a scan of
-// new keys evicts only keys of the scan, except a scan key hit twice,
-// which moves to the main queue when it reaches the head of the small one
-// and costs the main queue its oldest key; and a scan key that comes
-// back soon after its eviction goes straight to the main queue.
+// step. Twenty keys fill an empty cache; keys keep coming, none asked for
+// again, until the main queue holds its eighteen: first-fill admission
+// sends firstFillAdmit of every firstFillOf there, in turn, and evicts the
+// others from the small queue. After that, a scan of new keys evicts only
+// keys of the scan, except a scan key hit twice, which moves to the main
+// queue when it reaches the head of the small one and costs the main
+// queue its oldest key; and a scan key that comes back soon after its
+// eviction goes straight to the main queue.
 func TestScanEvictsNeitherMainNorItsOwnHitKeys(t *testing.T) {
 	c := newClockCache(0)
 	never := func() int64 { panic("no entry expires") }
-	add := func(i int) {
-		c.add(fmt.Sprintf("k%02d", i), uint64(i), ByteView{s: "v"}, 0)
-	}
-	has := func(i int) bool {
-		_, ok := peek(c, fmt.Sprintf("k%02d", i), uint64(i))
-		return ok
-	}
 	const size = 20
-	for i := range size {
-		add(i)
-	}
-	for i := size; i < 3*size; i++ {
-		add(i)
-		if i == 30 { // hit twice while in the small queue
-			c.get("k30", 30, never)
-			c.get("k30", 30, never)
-		}
-		for c.bytes() > size*4 {
+	key := func(i int) string { return fmt.Sprintf("k%03d", i) }
+	add := func(i int) {
+		c.add(key(i), uint64(i), ByteView{s: "v"}, 0)
+		for c.bytes() > size*5 {
 			if !c.removeOldest() {
 				t.Fatal("removeOldest evicted nothing from a full cache")
 			}
 		}
 	}
-	// Promotion reset the main keys' hits, so k30's arrival cost the
-	// oldest of them; no other.
-	if has(0) {
-		t.Fatal("k30 joined the main queue without evicting its victim")
+	has := func(i int) bool {
+		_, ok := peek(c, key(i), uint64(i))
+		return ok
 	}
-	for i := 1; i < 18; i++ {
-		if !has(i) {
-			t.Fatalf("main-queue key k%02d was evicted by a scan", i)
+	mainLen := func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		n := 0
+		for e := c.main.head; e != nil; e = e.next {
+			n++
+		}
+		return n
+	}
+	const mainSize = size - size/smallShare
+	next := 0
+	for ; next < size || mainLen() < mainSize; next++ {
+		if next == 10*size {
+			t.Fatal("first-fill admission never filled the main queue")
+		}
+		add(next)
+	}
+	// Every key so far reached the head of the small queue while the
+	// main queue was under its share, in order: the first-fill
+	// rotation decided on each.
+	var main []int
+	for i := range next {
+		admitted := len(main) < mainSize && (i+1)%firstFillOf < firstFillAdmit
+		if admitted {
+			main = append(main, i)
+		}
+		if got := peekMain(c, key(i), uint64(i)); got != admitted {
+			t.Fatalf("%s in the main queue: %v; first-fill admission admits %d keys in %d, in turn", key(i), got, firstFillAdmit, firstFillOf)
 		}
 	}
-	if !has(30) || !peekMain(c, "k30", 30) {
+	if next-len(main) <= size-mainSize {
+		t.Fatalf("filling the main queue took %d keys for %d places: first-fill admission turned none away", next, mainSize)
+	}
+	scan := next
+	hit := scan + 10
+	for i := scan; i < scan+2*size; i++ {
+		add(i)
+		if i == hit { // hit twice while in the small queue
+			c.get(key(hit), uint64(hit), never)
+			c.get(key(hit), uint64(hit), never)
+		}
+	}
+	// Promotion reset the main keys' hits, so the hit key's arrival
+	// cost the oldest of them; no other.
+	if has(main[0]) {
+		t.Fatal("the hit scan key joined the main queue without evicting its victim")
+	}
+	for _, i := range main[1:] {
+		if !has(i) {
+			t.Fatalf("main-queue key %s was evicted by a scan", key(i))
+		}
+	}
+	if !has(hit) || !peekMain(c, key(hit), uint64(hit)) {
 		t.Fatal("a scan key hit twice was not kept in the main queue")
 	}
-	for i := 18; i < 3*size-2; i++ {
-		if i != 30 && has(i) {
-			t.Fatalf("scan key k%02d outlived newer scan keys", i)
+	end := scan + 2*size
+	for i := scan; i < end-2; i++ {
+		if i != hit && has(i) {
+			t.Fatalf("scan key %s outlived newer scan keys", key(i))
 		}
 	}
-	// k57 was evicted last; it comes back as a main-queue key.
-	add(57)
-	if !peekMain(c, "k57", 57) {
+	// end-3 was evicted last; it comes back as a main-queue key.
+	add(end - 3)
+	if !peekMain(c, key(end-3), uint64(end-3)) {
 		t.Fatal("a key evicted from the small queue came back to the small queue")
 	}
 }

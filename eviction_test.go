@@ -205,3 +205,41 @@ func TestGhostSendsAKeyToTheMainQueueOnce(t *testing.T) {
 		t.Fatal("a key went from the ghost queue to the main queue twice for one eviction from the small queue")
 	}
 }
+
+// TestFirstFillAdmitsEveryKeyHitWhileFilling fills a cache with keys of
+// which a few are hit once, fewer times than promotion takes: first-fill
+// admission turns some unhit keys away, but moves every hit key to the
+// main queue, so that a working set that fits, asked for again while the
+// cache fills, is never evicted (see
+// TestWorkingSetThatFitsIsLoadedOnceAtEveryBudget).
+func TestFirstFillAdmitsEveryKeyHitWhileFilling(t *testing.T) {
+	c := newClockCache(0)
+	never := func() int64 { panic("no entry expires") }
+	const size = 40
+	key := func(i int) string { return fmt.Sprintf("k%03d", i) }
+	hit := func(i int) bool { return i%firstFillOf >= firstFillAdmit-1 }
+	for i := range 2 * size {
+		c.add(key(i), uint64(i), ByteView{s: "v"}, 0)
+		if i < size && hit(i) {
+			c.get(key(i), uint64(i), never)
+		}
+		for c.bytes() > size*5 {
+			if !c.removeOldest() {
+				t.Fatal("removeOldest evicted nothing from a full cache")
+			}
+		}
+	}
+	turnedAway := 0
+	for i := range size {
+		inMain := peekMain(c, key(i), uint64(i))
+		if hit(i) && !inMain {
+			t.Fatalf("%s, hit while the cache filled, is not in the main queue", key(i))
+		}
+		if !hit(i) && !inMain {
+			turnedAway++
+		}
+	}
+	if turnedAway == 0 {
+		t.Fatal("first-fill admission admitted every unhit key: the test does not test the share")
+	}
+}

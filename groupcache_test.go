@@ -138,12 +138,17 @@ func TestEvictionKeepsBudget(t *testing.T) {
 	if cs.Items != 50 || cs.Bytes != 1000 || cs.Evictions != 450 {
 		t.Fatalf("main cache %+v; want 50 items, 1000 bytes, 450 evictions", cs)
 	}
-	// With no hits, the keys that filled the cache first hold the main
-	// queue, nine tenths of it, and a scan of new keys cycles through
-	// the small queue: the first 45 keys and the 5 most recent survive.
+	// With no hits, keys that filled the cache first hold the main
+	// queue, nine tenths of it: the first 45 that first-fill admission
+	// admitted, firstFillAdmit of every firstFillOf in turn. A scan of
+	// new keys then cycles through the small queue: those 45 keys and
+	// the 5 most recent survive.
+	main := 0
 	before := getter.calls.Load()
 	for i := range 500 {
-		if i >= 45 && i < 495 {
+		if main < 45 && (i+1)%firstFillOf < firstFillAdmit {
+			main++
+		} else if i < 495 {
 			continue
 		}
 		var s string
