@@ -6,6 +6,7 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache"
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // atomicConfig runs drivertest's cross-process check on MariaDB, each
@@ -17,7 +18,7 @@ func atomicConfig(ns string) drivertest.AtomicConfig {
 		EnvVar:    "MYC_NS",
 		NewCache: func(t testing.TB, ns string) *cache.Cache {
 			s, err := New(Config{
-				DB: testDB(t, testConfig(t)), Table: tableOf(ns), SweepInterval: -1,
+				DB: testDB(t, testConfig(t)), Table: sqltest.TableOf(ns), SweepInterval: -1,
 				BaseConfig: cachecore.BaseConfig{Prefix: ns},
 			})
 			if err != nil {
@@ -34,8 +35,8 @@ func TestAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
-	ns := namespace(t)
-	dropTable(t, testDB(t, testConfig(t)), tableOf(ns))
+	ns := sqltest.Name(t)
+	sqltest.DropTable(t, testDB(t, testConfig(t)), sqltest.TableOf(ns))
 	drivertest.RunAtomic(t, atomicConfig(ns))
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // goforjDefaultTTL is goforj/cache's default lifetime.
@@ -23,13 +24,13 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if existed == 0 {
-		dropTable(t, db, "cache_entries")
+		sqltest.DropTable(t, db, "cache_entries")
 	}
 	s, err := New(Config{DB: db, SweepInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := namespace(t)
+	k := sqltest.Name(t)
 	t.Cleanup(func() { db.ExecContext(ctx, "DELETE FROM cache_entries WHERE k = ?", "app:"+k) })
 	before := time.Now()
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
@@ -83,14 +84,14 @@ func TestNewWithBadConfigFailsClosed(t *testing.T) {
 // and Add would report it created: New must turn that off.
 func TestDSNWithClientFoundRowsKeepsAddExclusive(t *testing.T) {
 	cfg := testConfig(t)
-	ns := namespace(t)
-	dropTable(t, testDB(t, cfg), tableOf(ns))
+	ns := sqltest.Name(t)
+	sqltest.DropTable(t, testDB(t, cfg), sqltest.TableOf(ns))
 	c := cfg.Clone()
 	c.ClientFoundRows = true
 	c.InterpolateParams = true
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := New(Config{DSN: c.FormatDSN(), Table: tableOf(ns), Context: ctx, SweepInterval: -1})
+	s, err := New(Config{DSN: c.FormatDSN(), Table: sqltest.TableOf(ns), Context: ctx, SweepInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +108,11 @@ func TestDSNWithClientFoundRowsKeepsAddExclusive(t *testing.T) {
 // checks that ending Config.Context closes it.
 func TestDSNPoolClosesWithContext(t *testing.T) {
 	cfg := testConfig(t)
-	ns := namespace(t)
-	dropTable(t, testDB(t, cfg), tableOf(ns))
+	ns := sqltest.Name(t)
+	sqltest.DropTable(t, testDB(t, cfg), sqltest.TableOf(ns))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := New(Config{DSN: cfg.FormatDSN(), Table: tableOf(ns), Context: ctx})
+	s, err := New(Config{DSN: cfg.FormatDSN(), Table: sqltest.TableOf(ns), Context: ctx})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,20 +140,20 @@ func TestDSNPoolClosesWithContext(t *testing.T) {
 // table but a new one.
 func TestSecondStoreOnTableSkipsExistingIndex(t *testing.T) {
 	db := testDB(t, testConfig(t))
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	ctx := context.Background()
 	first := newTestStore(t, db, ns, cachecore.BaseConfig{})
 	if err := first.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	second, err := New(Config{DB: db, Table: tableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	second, err := New(Config{DB: db, Table: sqltest.TableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v, found, err := second.Get(ctx, "k"); err != nil || !found || string(v) != "v" {
 		t.Fatalf("Get through a second store = %q, %v, %v", v, found, err)
 	}
-	if err := EnsureSchema(ctx, db, tableOf(ns)); err != nil {
+	if err := EnsureSchema(ctx, db, sqltest.TableOf(ns)); err != nil {
 		t.Fatalf("EnsureSchema on a complete table: %v", err)
 	}
 }
@@ -161,7 +162,7 @@ func TestSecondStoreOnTableSkipsExistingIndex(t *testing.T) {
 // and requires each to be its own entry, stored as it is.
 func TestKeysAreBinary(t *testing.T) {
 	db := testDB(t, testConfig(t))
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
 	ctx := context.Background()
 	keys := []string{"nul\x00key", "bad\xffutf8", "Key", "key", "kéy", "keý", "trail ", "trail"}
@@ -176,7 +177,7 @@ func TestKeysAreBinary(t *testing.T) {
 		}
 	}
 	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tableOf(ns)+" WHERE k = ?", ns+":nul\x00key").Scan(&n); err != nil || n != 1 {
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+sqltest.TableOf(ns)+" WHERE k = ?", ns+":nul\x00key").Scan(&n); err != nil || n != 1 {
 		t.Fatalf("a key is not stored as it is (%d rows, %v)", n, err)
 	}
 	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
@@ -197,7 +198,7 @@ func TestKeysAreBinary(t *testing.T) {
 // prefix included, at its edge.
 func TestOverlongKeyRefused(t *testing.T) {
 	db := testDB(t, testConfig(t))
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
 	ctx := context.Background()
 	fits := strings.Repeat("k", 255-len(ns)-1)
@@ -227,7 +228,7 @@ func TestOverlongKeyRefused(t *testing.T) {
 // before sending it.
 func TestValueLimit(t *testing.T) {
 	db := testDB(t, testConfig(t))
-	s := newTestStore(t, db, namespace(t), cachecore.BaseConfig{})
+	s := newTestStore(t, db, sqltest.Name(t), cachecore.BaseConfig{})
 	ctx := context.Background()
 	const limit = 16<<20 - 1<<10
 	big := make([]byte, limit)

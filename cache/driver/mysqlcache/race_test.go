@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestFirstIncrementsRacingToCreate starts racers on pools of their own
@@ -24,13 +25,13 @@ func TestFirstIncrementsRacingToCreate(t *testing.T) {
 		keys   = 25
 	)
 	cfg := testConfig(t)
-	ns := namespace(t)
-	dropTable(t, testDB(t, cfg), tableOf(ns))
+	ns := sqltest.Name(t)
+	sqltest.DropTable(t, testDB(t, cfg), sqltest.TableOf(ns))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	stores := make([]cachecore.Store, racers)
 	for i := range stores {
-		s, err := New(Config{DB: testDB(t, cfg), Table: tableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+		s, err := New(Config{DB: testDB(t, cfg), Table: sqltest.TableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestEnsureSchemaConcurrently creates one table from several pools at
@@ -17,8 +18,8 @@ import (
 // created the index without looking would fail on an existing table.
 func TestEnsureSchemaConcurrently(t *testing.T) {
 	cfg := testConfig(t)
-	table := tableOf(namespace(t))
-	dropTable(t, testDB(t, cfg), table)
+	table := sqltest.TableOf(sqltest.Name(t))
+	sqltest.DropTable(t, testDB(t, cfg), table)
 	const n = 6
 	for round := range 2 {
 		var wg sync.WaitGroup
@@ -65,7 +66,7 @@ func TestEnsureSchemaRefusesBadTable(t *testing.T) {
 // ever, for plain statements and for the increment's transaction.
 func TestTableDroppedWhileRunningIsCreatedAgain(t *testing.T) {
 	db := testDB(t, testConfig(t))
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
 	ctx := context.Background()
 	counted := 0 // increments since the last drop
@@ -85,7 +86,7 @@ func TestTableDroppedWhileRunningIsCreatedAgain(t *testing.T) {
 		if err := op.call(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ExecContext(ctx, "DROP TABLE "+tableOf(ns)); err != nil {
+		if _, err := db.ExecContext(ctx, "DROP TABLE "+sqltest.TableOf(ns)); err != nil {
 			t.Fatal(err)
 		}
 		counted = 0

@@ -16,7 +16,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, cfg) },
 		New: func(c sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: c.DB, Table: c.Table, BaseConfig: cachecore.BaseConfig{Prefix: c.Prefix},
+				DB: c.DB, Table: c.Table, BaseConfig: withPrefix(c.Base, c.Prefix),
 				SweepInterval: c.SweepInterval, SweepBatch: c.SweepBatch, Context: c.Context,
 			})
 		},
@@ -40,7 +40,18 @@ func target(t testing.TB) sqltest.Target {
 		},
 		ErrInvalidTable: sqlcore.ErrInvalidTable,
 		ErrTableLayout:  sqlcore.ErrTableLayout,
+		DefaultTTL:      goforjDefaultTTL,
+		NotNumeric:      []string{"abc", "12abc", "9223372036854775808"},
+		FlushPrefix:     "a_b%",
+		FlushOthers:     []string{"a_b%x", "aXbYZ", "A_B%"},
+		BenchWarmups:    benchWarmups,
 	}
+}
+
+// withPrefix returns base with prefix as its Prefix.
+func withPrefix(base cachecore.BaseConfig, prefix string) cachecore.BaseConfig {
+	base.Prefix = prefix
+	return base
 }
 
 func TestConcurrentIncrementsFromSeparateConnections(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // BenchmarkDriverGet measures what database/sql costs over pgx's own pool
@@ -17,13 +18,13 @@ import (
 func BenchmarkDriverGet(b *testing.B) {
 	addr := serverAddr(b)
 	db := testDB(b, addr)
-	ns := namespace(b)
+	ns := sqltest.Name(b)
 	s := newTestStore(b, db, ns, cachecore.BaseConfig{})
 	ctx := context.Background()
 	if err := s.Set(ctx, "k", make([]byte, 128), time.Hour); err != nil {
 		b.Fatal(err)
 	}
-	q := "SELECT v, ea FROM " + tableOf(ns) + " WHERE k = $1"
+	q := "SELECT v, ea FROM " + sqltest.TableOf(ns) + " WHERE k = $1"
 	key := ns + cachecore.PrefixSeparator + "k"
 	stmt, err := db.PrepareContext(ctx, q)
 	if err != nil {
@@ -39,19 +40,19 @@ func BenchmarkDriverGet(b *testing.B) {
 		v  []byte
 		ea int64
 	)
-	for range warmups {
+	for range benchWarmups {
 		stmt.QueryRowContext(ctx, key).Scan(&v, &ea)
 		pool.QueryRow(ctx, q, key).Scan(&v, &ea)
 	}
 	b.Run("database-sql", func(b *testing.B) {
-		reportCPU(b, func() {
+		sqltest.ReportCPU(b, func() {
 			if err := stmt.QueryRowContext(ctx, key).Scan(&v, &ea); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("pgxpool", func(b *testing.B) {
-		reportCPU(b, func() {
+		sqltest.ReportCPU(b, func() {
 			if err := pool.QueryRow(ctx, q, key).Scan(&v, &ea); err != nil {
 				b.Fatal(err)
 			}

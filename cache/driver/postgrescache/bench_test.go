@@ -1,108 +1,27 @@
 package postgrescache
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/seed3c1b93bc/groupcache/cache"
-	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
-// The benchmarks compare the same call through the facade and as a
-// prepared statement on the raw database/sql pool against the same
-// table, so the difference is what the facade and store add.
+// benchWarmups is how many calls of each path run before measuring.
+const benchWarmups = 200
 
-// warmups is how many calls of each path run before measuring.
-const warmups = 200
-
-// reportCPU runs fn's benchmark loop and also reports the CPU time this
-// process spent per operation (cpu-ns/op). On a busy machine the wall
-// time of a round trip to the server varies far more than what the
-// facade adds, which is CPU time on the client's side.
-func reportCPU(b *testing.B, fn func()) {
-	b.ReportAllocs()
-	start := processCPU(b)
-	for b.Loop() {
-		fn()
-	}
-	b.ReportMetric(float64(processCPU(b)-start)/float64(b.N), "cpu-ns/op")
-}
-
+// BenchmarkGet compares the facade's Get with the store's own statement
+// on the raw pool.
 func BenchmarkGet(b *testing.B) {
-	db := testDB(b, serverAddr(b))
-	ns := namespace(b)
-	c := cache.NewCache(newTestStore(b, db, ns, cachecore.BaseConfig{}))
-	ctx := context.Background()
-	if err := c.SetBytes("k", make([]byte, 128), time.Hour); err != nil {
-		b.Fatal(err)
-	}
-	raw, err := db.PrepareContext(ctx, "SELECT v, ea FROM "+tableOf(ns)+" WHERE k = $1")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	key := ns + cachecore.PrefixSeparator + "k"
-	// Warm both paths, so that neither pays for opening connections and
-	// preparing statements on them, which whichever ran first would.
-	for range warmups {
-		var v []byte
-		var ea int64
-		c.GetBytes("k")
-		raw.QueryRowContext(ctx, key).Scan(&v, &ea)
-	}
-	b.Run("facade", func(b *testing.B) {
-		reportCPU(b, func() {
-			if _, ok, err := c.GetBytes("k"); err != nil || !ok {
-				b.Fatal(ok, err)
-			}
-		})
-	})
-	b.Run("client", func(b *testing.B) {
-		reportCPU(b, func() {
-			var (
-				v  []byte
-				ea int64
-			)
-			if err := raw.QueryRowContext(ctx, key).Scan(&v, &ea); err != nil {
-				b.Fatal(err)
-			}
-		})
+	sqltest.BenchGet(b, target(b), func(table string) string {
+		return "SELECT v, ea FROM " + table + " WHERE k = $1"
 	})
 }
 
+// BenchmarkSet compares the facade's Set with PostgreSQL's upsert on the
+// raw pool.
 func BenchmarkSet(b *testing.B) {
-	db := testDB(b, serverAddr(b))
-	ns := namespace(b)
-	c := cache.NewCache(newTestStore(b, db, ns, cachecore.BaseConfig{}))
-	ctx := context.Background()
-	value := make([]byte, 128)
-	if err := c.SetBytes("k", value, time.Hour); err != nil {
-		b.Fatal(err)
-	}
-	raw, err := db.PrepareContext(ctx, "INSERT INTO "+tableOf(ns)+" (k, v, ea) VALUES ($1, $2, $3)"+
-		" ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, ea = EXCLUDED.ea")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	key := ns + cachecore.PrefixSeparator + "k"
-	for range warmups {
-		c.SetBytes("k", value, time.Hour)
-		raw.ExecContext(ctx, key, value, time.Now().Add(time.Hour).UnixMilli())
-	}
-	b.Run("facade", func(b *testing.B) {
-		reportCPU(b, func() {
-			if err := c.SetBytes("k", value, time.Hour); err != nil {
-				b.Fatal(err)
-			}
-		})
-	})
-	b.Run("client", func(b *testing.B) {
-		reportCPU(b, func() {
-			if _, err := raw.ExecContext(ctx, key, value, time.Now().Add(time.Hour).UnixMilli()); err != nil {
-				b.Fatal(err)
-			}
-		})
+	sqltest.BenchSet(b, target(b), func(table string) string {
+		return "INSERT INTO " + table + " (k, v, ea) VALUES ($1, $2, $3)" +
+			" ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, ea = EXCLUDED.ea"
 	})
 }

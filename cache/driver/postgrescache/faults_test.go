@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestFaultsEndAtDeadlineAndRecover cuts and stalls the connections to
@@ -23,9 +24,9 @@ func TestFaultsEndAtDeadlineAndRecover(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ns := namespace(t)
-	dropTable(t, admin, tableOf(ns))
-	s, err := New(Config{DB: db, Table: tableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+	ns := sqltest.Name(t)
+	sqltest.DropTable(t, admin, sqltest.TableOf(ns))
+	s, err := New(Config{DB: db, Table: sqltest.TableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 	if err != nil {
 		t.Fatal(err)
 	}

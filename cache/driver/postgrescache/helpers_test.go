@@ -2,13 +2,12 @@ package postgrescache
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"testing"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // startCommand starts the distribution's PostgreSQL cluster.
@@ -39,36 +38,13 @@ func testDB(t testing.TB, addr string) *sql.DB {
 	return db
 }
 
-// namespace returns a name no other test run uses, usable as a key
-// prefix and as part of a table name.
-func namespace(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "t" + hex.EncodeToString(b)
-}
-
-// tableOf is the table of the tests in namespace ns, dropped by
-// dropTable.
-func tableOf(ns string) string { return "cache_" + ns }
-
-// dropTable drops table when the test ends.
-func dropTable(t testing.TB, db *sql.DB, table string) {
-	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+table); err != nil {
-			t.Errorf("drop %s: %v", table, err)
-		}
-	})
-}
-
 // newTestStore is a store on a table of its own under prefix ns, with
-// the sweep off unless cfg asks for it; the table is dropped with the test.
+// the sweep off; the table is dropped with the test.
 func newTestStore(t testing.TB, db *sql.DB, ns string, base cachecore.BaseConfig) cachecore.Store {
 	t.Helper()
 	base.Prefix = ns
-	table := tableOf(ns)
-	dropTable(t, db, table)
+	table := sqltest.TableOf(ns)
+	sqltest.DropTable(t, db, table)
 	s, err := New(Config{DB: db, Table: table, BaseConfig: base, SweepInterval: -1})
 	if err != nil {
 		t.Fatal(err)

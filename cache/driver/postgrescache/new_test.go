@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 func TestNewDefaultsAreGoforjs(t *testing.T) {
@@ -19,13 +20,13 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !existed {
-		dropTable(t, db, "cache_entries")
+		sqltest.DropTable(t, db, "cache_entries")
 	}
 	s, err := New(Config{DB: db, SweepInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := namespace(t)
+	k := sqltest.Name(t)
 	t.Cleanup(func() { db.ExecContext(ctx, "DELETE FROM cache_entries WHERE k = $1", "app:"+k) })
 	before := time.Now()
 	if err := s.Set(ctx, k, []byte("v"), 0); err != nil {
@@ -81,11 +82,11 @@ func TestUnknownDriverRefused(t *testing.T) {
 // checks that ending Config.Context closes it.
 func TestDSNPoolClosesWithContext(t *testing.T) {
 	addr := serverAddr(t)
-	ns := namespace(t)
-	dropTable(t, testDB(t, addr), tableOf(ns))
+	ns := sqltest.Name(t)
+	sqltest.DropTable(t, testDB(t, addr), sqltest.TableOf(ns))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := New(Config{DSN: dsn(addr), Table: tableOf(ns), Context: ctx})
+	s, err := New(Config{DSN: dsn(addr), Table: sqltest.TableOf(ns), Context: ctx})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestDSNPoolClosesWithContext(t *testing.T) {
 
 func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
 	db := testDB(t, serverAddr(t))
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
 	ctx := context.Background()
 	keys := []string{"nul\x00key", "bad\xffutf8", "soh\x01key", "plain/é"}
@@ -124,7 +125,7 @@ func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
 		}
 	}
 	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tableOf(ns)+" WHERE k = $1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+sqltest.TableOf(ns)+" WHERE k = $1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
 		t.Fatalf("a plain key is not stored as it is (%d rows, %v)", n, err)
 	}
 	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
@@ -143,7 +144,7 @@ func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
 
 func TestOverlongKeyRefused(t *testing.T) {
 	db := testDB(t, serverAddr(t))
-	s := newTestStore(t, db, namespace(t), cachecore.BaseConfig{})
+	s := newTestStore(t, db, sqltest.Name(t), cachecore.BaseConfig{})
 	ctx := context.Background()
 	long := strings.Repeat("k", 4096)
 	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestEnsureSchemaConcurrently creates one table from several pools at
@@ -18,8 +16,8 @@ import (
 // EnsureSchema must absorb.
 func TestEnsureSchemaConcurrently(t *testing.T) {
 	addr := serverAddr(t)
-	table := tableOf(namespace(t))
-	dropTable(t, testDB(t, addr), table)
+	table := sqltest.TableOf(sqltest.Name(t))
+	sqltest.DropTable(t, testDB(t, addr), table)
 	const n = 6
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -62,22 +60,5 @@ func TestEnsureSchemaRefusesBadTable(t *testing.T) {
 // store that has prepared its statements: the store must create it again
 // rather than fail for ever.
 func TestTableDroppedWhileRunningIsCreatedAgain(t *testing.T) {
-	db := testDB(t, serverAddr(t))
-	ns := namespace(t)
-	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
-	ctx := context.Background()
-	if err := s.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, "DROP TABLE "+tableOf(ns)); err != nil {
-		t.Fatal(err)
-	}
-	// The call that finds the table gone may fail; the next must not.
-	s.Set(ctx, "k", []byte("v2"), time.Minute)
-	if err := s.Set(ctx, "k", []byte("v3"), time.Minute); err != nil {
-		t.Fatalf("Set after the table was dropped: %v", err)
-	}
-	if v, found, err := s.Get(ctx, "k"); err != nil || !found || string(v) != "v3" {
-		t.Fatalf("Get = %q, %v, %v", v, found, err)
-	}
+	sqltest.RunTableDroppedWhileRunning(t, target(t))
 }

@@ -17,7 +17,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, addr) },
 		New: func(cfg sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: cfg.DB, Table: cfg.Table, BaseConfig: cachecore.BaseConfig{Prefix: cfg.Prefix},
+				DB: cfg.DB, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
 				SweepInterval: cfg.SweepInterval, SweepBatch: cfg.SweepBatch, Context: cfg.Context,
 			})
 		},
@@ -42,7 +42,17 @@ func target(t testing.TB) sqltest.Target {
 		},
 		ErrInvalidTable: sqlcore.ErrInvalidTable,
 		ErrTableLayout:  sqlcore.ErrTableLayout,
+		DefaultTTL:      goforjDefaultTTL,
+		FlushPrefix:     "a_b%",
+		FlushOthers:     []string{"a_b%x", "aXbYZ"},
+		BenchWarmups:    benchWarmups,
 	}
+}
+
+// withPrefix returns base with prefix as its Prefix.
+func withPrefix(base cachecore.BaseConfig, prefix string) cachecore.BaseConfig {
+	base.Prefix = prefix
+	return base
 }
 
 func TestConcurrentIncrementsFromSeparateConnections(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestDroppedStoreStopsSweepAndClosesPool drops stores that opened their
@@ -15,9 +16,9 @@ import (
 // close once they are collected, rather than leak for the program's life.
 func TestDroppedStoreStopsSweepAndClosesPool(t *testing.T) {
 	addr := serverAddr(t)
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	db := testDB(t, addr)
-	t.Cleanup(func() { dropTable(t, db, tableOf(ns)) })
+	t.Cleanup(func() { sqltest.DropTable(t, db, sqltest.TableOf(ns)) })
 	const stores = 20
 	before := runtime.NumGoroutine()
 	func() {
@@ -26,7 +27,7 @@ func TestDroppedStoreStopsSweepAndClosesPool(t *testing.T) {
 				BaseConfig:    cachecore.BaseConfig{Prefix: ns},
 				DriverName:    "pgx",
 				DSN:           dsn(addr),
-				Table:         tableOf(ns),
+				Table:         sqltest.TableOf(ns),
 				SweepInterval: time.Hour,
 			})
 			if err != nil {

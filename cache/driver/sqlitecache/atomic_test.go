@@ -8,6 +8,7 @@ import (
 	"github.com/seed3c1b93bc/groupcache/cache"
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // atomicFile is the database file the two processes of
@@ -26,7 +27,7 @@ func atomicConfig(ns string) drivertest.AtomicConfig {
 		EnvVar:    "SQLITECACHE_NS",
 		NewCache: func(t testing.TB, ns string) *cache.Cache {
 			s, err := New(Config{
-				DB: testDB(t, atomicFile(ns)), Table: tableOf(ns), SweepInterval: -1,
+				DB: testDB(t, atomicFile(ns)), Table: sqltest.TableOf(ns), SweepInterval: -1,
 				BaseConfig: cachecore.BaseConfig{Prefix: ns},
 			})
 			if err != nil {
@@ -43,7 +44,7 @@ func TestAtomicAcrossProcesses(t *testing.T) {
 	if drivertest.IsChild() {
 		t.Skip("parent only")
 	}
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	removeDatabase(t, atomicFile(ns))
 	drivertest.RunAtomic(t, atomicConfig(ns))
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // SQLite's primary result codes the faults end with.
@@ -111,7 +112,7 @@ func TestLockedDatabaseEndsAtDeadlineAndRecovers(t *testing.T) {
 	for _, begin := range []string{"BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"} {
 		t.Run(begin, func(t *testing.T) {
 			dsn := dbFile(t)
-			s := newTestStore(t, testDB(t, dsn), namespace(t), cachecore.BaseConfig{})
+			s := newTestStore(t, testDB(t, dsn), sqltest.Name(t), cachecore.BaseConfig{})
 			if err := s.Set(context.Background(), "k", []byte("before"), time.Minute); err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +140,7 @@ func TestLockedDatabaseEndsAtDeadlineAndRecovers(t *testing.T) {
 // with SQLite's read-only error and reads must still work.
 func TestReadOnlyDatabaseServesReads(t *testing.T) {
 	path := dbFile(t)
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	ctx := context.Background()
 	writer := newTestStore(t, testDB(t, path), ns, cachecore.BaseConfig{})
 	if err := writer.Set(ctx, "k", []byte("v"), time.Hour); err != nil {
@@ -155,7 +156,7 @@ func TestReadOnlyDatabaseServesReads(t *testing.T) {
 		dsns = append(dsns, path)
 	}
 	for _, dsn := range dsns {
-		s, err := New(Config{DSN: dsn, Table: tableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
+		s, err := New(Config{DSN: dsn, Table: sqltest.TableOf(ns), SweepInterval: -1, BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +186,7 @@ func TestReadOnlyDatabaseServesReads(t *testing.T) {
 // readable, and once a Flush has freed pages writes must work again.
 func TestFullDatabaseLosesNothingAndRecovers(t *testing.T) {
 	path := dbFile(t)
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	ctx := context.Background()
 	db := testDB(t, "file:"+path+"?_pragma=max_page_count(40)")
 	s := newTestStore(t, db, ns, cachecore.BaseConfig{})

@@ -2,14 +2,13 @@ package sqlitecache
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // dbFile returns the path of a database file in a directory of the test,
@@ -37,25 +36,12 @@ func testDB(t testing.TB, dsn string) *sql.DB {
 	return db
 }
 
-// namespace returns a name no other test run uses, usable as a key
-// prefix and as part of a table name.
-func namespace(t testing.TB) string {
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "t" + hex.EncodeToString(b)
-}
-
-// tableOf is the table of the tests in namespace ns.
-func tableOf(ns string) string { return "cache_" + ns }
-
 // newTestStore is a store on a table of its own under prefix ns, with the
 // sweep off.
 func newTestStore(t testing.TB, db *sql.DB, ns string, base cachecore.BaseConfig) cachecore.Store {
 	t.Helper()
 	base.Prefix = ns
-	s, err := New(Config{DB: db, Table: tableOf(ns), BaseConfig: base, SweepInterval: -1})
+	s, err := New(Config{DB: db, Table: sqltest.TableOf(ns), BaseConfig: base, SweepInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

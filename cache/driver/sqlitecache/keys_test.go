@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestKeysOfAnyBytes stores keys holding what SQLite's text functions
@@ -17,7 +18,7 @@ import (
 // stored as it is, for goforj/cache's processes.
 func TestKeysOfAnyBytes(t *testing.T) {
 	db := testDB(t, dbFile(t))
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
 	ctx := context.Background()
 	keys := []string{"nul\x00key", "nul", "bad\xffutf8", "soh\x01key", "plain/é", "Case", "case", "a%b", "a_b", "a*b", "a[b]"}
@@ -32,7 +33,7 @@ func TestKeysOfAnyBytes(t *testing.T) {
 		}
 	}
 	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+tableOf(ns)+" WHERE k = ?1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+sqltest.TableOf(ns)+" WHERE k = ?1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
 		t.Fatalf("a plain key is not stored as it is (%d rows, %v)", n, err)
 	}
 	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
@@ -67,7 +68,7 @@ func TestKeysOfAnyBytes(t *testing.T) {
 }
 
 func TestOverlongKeyRefused(t *testing.T) {
-	s := newTestStore(t, testDB(t, dbFile(t)), namespace(t), cachecore.BaseConfig{})
+	s := newTestStore(t, testDB(t, dbFile(t)), sqltest.Name(t), cachecore.BaseConfig{})
 	ctx := context.Background()
 	long := strings.Repeat("k", 1<<20+1)
 	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
+	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // goforjDefaultTTL is goforj/cache's default lifetime.
@@ -85,7 +86,7 @@ func TestPrivateMemoryDatabasesRefused(t *testing.T) {
 // on one store use several connections at once, which with shared cache
 // take table locks the driver waits on.
 func TestSharedMemoryDatabases(t *testing.T) {
-	ns := namespace(t)
+	ns := sqltest.Name(t)
 	for _, dsn := range []string{
 		"file::memory:?cache=shared",
 		"file:" + ns + "?mode=memory&cache=shared",
@@ -94,7 +95,7 @@ func TestSharedMemoryDatabases(t *testing.T) {
 		t.Run(dsn, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			s, err := New(Config{DSN: dsn, Table: tableOf(ns), Context: ctx, SweepInterval: -1,
+			s, err := New(Config{DSN: dsn, Table: sqltest.TableOf(ns), Context: ctx, SweepInterval: -1,
 				BaseConfig: cachecore.BaseConfig{Prefix: ns}})
 			if err != nil {
 				t.Fatal(err)

@@ -19,7 +19,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, path) },
 		New: func(cfg sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: cfg.DB, Table: cfg.Table, BaseConfig: cachecore.BaseConfig{Prefix: cfg.Prefix},
+				DB: cfg.DB, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
 				SweepInterval: cfg.SweepInterval, SweepBatch: cfg.SweepBatch, Context: cfg.Context,
 			})
 		},
@@ -43,7 +43,28 @@ func target(t testing.TB) sqltest.Target {
 		},
 		ErrInvalidTable: sqlcore.ErrInvalidTable,
 		ErrTableLayout:  sqlcore.ErrTableLayout,
+		DefaultTTL:      goforjDefaultTTL,
+		// What SQLite's CAST reads as a number, and texts of its own
+		// parser's edge cases.
+		NotNumeric: []string{"abc", "-", "--5", "5-", "5\xff", "5\x00", "\x005", "5\x001"},
+		Numeric: map[string]int64{
+			"-1": 0, "00000000000000000000000041": 42, "9223372036854775806": 9223372036854775807,
+		},
+		// SQLite's CAST reads any text; an expired entry that held none
+		// must still count from zero.
+		ExpiredNonCounter: true,
+		FlushPrefix:       "a_b%!",
+		FlushOthers:       []string{"a_b%!x", "aXbYZ!", "A_B%!", "a_b%"},
+		// sqlitecache's benchmarks have always run unwarmed; this keeps
+		// their figures comparable with the earlier ones.
+		BenchWarmups: 0,
 	}
+}
+
+// withPrefix returns base with prefix as its Prefix.
+func withPrefix(base cachecore.BaseConfig, prefix string) cachecore.BaseConfig {
+	base.Prefix = prefix
+	return base
 }
 
 // TestConcurrentIncrementsFromSeparateConnections has pools of one

@@ -1,9 +1,13 @@
-// Package sqltest holds the checks the SQL driver modules
-// (cache/driver/postgrescache, mysqlcache, sqlitecache) share beyond the
-// store contract: exact counts from concurrent increments on separate
-// connections, the sweep of expired rows, table names that try to inject
-// SQL, and tables of an older or a wrong layout. It uses database/sql
-// only; each driver's test describes its database with a Target.
+// Package sqltest holds the tests the SQL driver modules
+// (cache/driver/postgrescache, mysqlcache, sqlitecache) share: the store
+// and inspector contracts on a table, flushes among prefixes sharing a
+// table, expired rows left in the table, counter syntax and expiry,
+// exact counts from concurrent increments on separate connections, the
+// sweep of expired rows, table names that try to inject SQL, tables of
+// an older or a wrong layout or dropped under a running store, and the
+// facade-against-raw-statement benchmarks. It uses database/sql only;
+// each driver's test describes its database, and what its dialect does
+// differently, with a Target.
 //
 // It is internal to the cache tree; the driver modules may import it
 // because Go's internal rule is about import paths, not modules. It
@@ -34,6 +38,8 @@ type StoreConfig struct {
 	SweepBatch    int
 	// Context is Config.Context.
 	Context context.Context
+	// Base is the store's BaseConfig but for its Prefix, which is Prefix.
+	Base cachecore.BaseConfig
 }
 
 // Target describes the database under test.
@@ -55,6 +61,29 @@ type Target struct {
 	HasExpiryIndex func(t testing.TB, db *sql.DB, table string) bool
 	// ErrInvalidTable and ErrTableLayout are sqlcore's errors.
 	ErrInvalidTable, ErrTableLayout error
+
+	// DefaultTTL is the lifetime the driver gives an entry written with
+	// ttl 0 when BaseConfig.DefaultTTL is zero.
+	DefaultTTL time.Duration
+	// NotNumeric are counter texts RunIncrementSyntax must see refused
+	// besides those every driver must refuse: what the database's own
+	// conversion to an integer would accept.
+	NotNumeric []string
+	// Numeric are counter texts RunIncrementSyntax must see incremented
+	// by one, besides those every driver must, to the value given.
+	Numeric map[string]int64
+	// ExpiredNonCounter has RunIncrementExpiry let a value that is not a
+	// counter expire, rather than a counter, before incrementing it.
+	ExpiredNonCounter bool
+	// FlushPrefix is the prefix RunFlushLeavesOtherPrefixes flushes, and
+	// FlushOthers the prefixes sharing its table whose keys must remain:
+	// ones the dialect's LIKE or collation could confuse with it.
+	FlushPrefix string
+	FlushOthers []string
+	// BenchWarmups is how many calls of each path BenchGet and BenchSet
+	// make before measuring, so that neither pays alone for opening
+	// connections and preparing statements.
+	BenchWarmups int
 }
 
 // Name returns a name no other test run uses, of lowercase letters and
@@ -74,6 +103,21 @@ func DropTable(t testing.TB, db *sql.DB, table string) {
 			t.Errorf("drop %s: %v", table, err)
 		}
 	})
+}
+
+// TableOf is the table of the tests in namespace ns.
+func TableOf(ns string) string { return "cache_" + ns }
+
+// newStore returns a pool, and a store on it with base on a table of its
+// own dropped with the test, under a prefix of its own, with the sweep
+// off; and the table and prefix.
+func (tg Target) newStore(t testing.TB, base cachecore.BaseConfig) (db *sql.DB, s cachecore.Store, table, prefix string) {
+	t.Helper()
+	db = tg.open(t)
+	prefix = Name(t)
+	table = TableOf(prefix)
+	DropTable(t, db, table)
+	return db, tg.store(t, StoreConfig{DB: db, Table: table, Prefix: prefix, Base: base}), table, prefix
 }
 
 // open returns tg.Open's pool, closed with the test.

@@ -1,6 +1,6 @@
 //go:build unix
 
-package mysqlcache
+package sqltest
 
 import (
 	"syscall"

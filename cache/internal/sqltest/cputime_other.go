@@ -1,6 +1,6 @@
 //go:build !unix
 
-package postgrescache
+package sqltest
 
 import (
 	"testing"
