@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
-	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
@@ -46,16 +45,7 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 }
 
 func TestNewWithoutDatabaseFailsClosed(t *testing.T) {
-	s, err := New(Config{})
-	if !errors.Is(err, sqlcore.ErrNoDatabase) {
-		t.Fatalf("New = %v, want ErrNoDatabase", err)
-	}
-	if s == nil || s.Driver() != cachecore.DriverSQL {
-		t.Fatalf("New returned store %v, want one of driver sql", s)
-	}
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, sqlcore.ErrNoDatabase) {
-		t.Fatalf("Set = %v, want ErrNoDatabase", err)
-	}
+	sqltest.RunNewWithoutDatabaseFailsClosed(t, target(t))
 }
 
 func TestNewWithInvalidDSNFailsClosed(t *testing.T) {
@@ -69,14 +59,7 @@ func TestNewWithInvalidDSNFailsClosed(t *testing.T) {
 }
 
 func TestNewWithBadConfigFailsClosed(t *testing.T) {
-	db := testDB(t, testConfig(t))
-	s, err := New(Config{DB: db, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
-	if !errors.Is(err, cachecore.ErrEncryptionKey) {
-		t.Fatalf("New = %v, want ErrEncryptionKey", err)
-	}
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
-		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
-	}
+	sqltest.RunNewWithBadConfigFailsClosed(t, target(t))
 }
 
 // TestDSNWithClientFoundRowsKeepsAddExclusive opens the store from a DSN
@@ -106,33 +89,7 @@ func TestDSNWithClientFoundRowsKeepsAddExclusive(t *testing.T) {
 
 // TestDSNPoolClosesWithContext opens the store's own pool from a DSN and
 // checks that ending Config.Context closes it.
-func TestDSNPoolClosesWithContext(t *testing.T) {
-	cfg := testConfig(t)
-	ns := sqltest.Name(t)
-	sqltest.DropTable(t, testDB(t, cfg), sqltest.TableOf(ns))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s, err := New(Config{DSN: cfg.FormatDSN(), Table: sqltest.TableOf(ns), Context: ctx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bg := context.Background()
-	if err := s.Set(bg, "k", []byte("v"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, _, err := s.Get(bg, "k")
-		if err != nil && strings.Contains(err.Error(), "database is closed") {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Get after the Context ended = %v, want the pool closed", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func TestDSNPoolClosesWithContext(t *testing.T) { sqltest.RunDSNPoolClosesWithContext(t, target(t)) }
 
 // TestSecondStoreOnTableSkipsExistingIndex opens a store on a table a
 // first store created: MySQL has no CREATE INDEX IF NOT EXISTS, so a
@@ -194,35 +151,9 @@ func TestKeysAreBinary(t *testing.T) {
 	}
 }
 
-// TestOverlongKeyRefused checks the 255-byte limit of the key column,
-// prefix included, at its edge.
-func TestOverlongKeyRefused(t *testing.T) {
-	db := testDB(t, testConfig(t))
-	ns := sqltest.Name(t)
-	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
-	ctx := context.Background()
-	fits := strings.Repeat("k", 255-len(ns)-1)
-	if err := s.Set(ctx, fits, []byte("v"), time.Minute); err != nil {
-		t.Fatalf("Set of a key of 255 bytes with its prefix = %v", err)
-	}
-	long := fits + "k"
-	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Set of a 256-byte key = %v, want ErrInvalidKey", err)
-	}
-	if _, err := s.Increment(ctx, long, 1, time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Increment of a 256-byte key = %v, want ErrInvalidKey", err)
-	}
-	if _, err := s.Add(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Add of a 256-byte key = %v, want ErrInvalidKey", err)
-	}
-	if _, found, err := s.Get(ctx, long); err != nil || found {
-		t.Fatalf("Get of a 256-byte key = %v, %v; want a miss", found, err)
-	}
-	// The refused key must not have been cut short into the one that fits.
-	if v, _, _ := s.Get(ctx, fits); string(v) != "v" {
-		t.Fatalf("the 255-byte key now holds %q", v)
-	}
-}
+// TestOverlongKeyRefused checks the bound of VARBINARY(255) keys, prefix
+// included.
+func TestOverlongKeyRefused(t *testing.T) { sqltest.RunOverlongKeyRefused(t, target(t)) }
 
 // TestValueLimit stores the largest value allowed and refuses a byte more
 // before sending it.

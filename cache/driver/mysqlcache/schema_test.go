@@ -2,13 +2,10 @@ package mysqlcache
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
-	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
@@ -17,35 +14,7 @@ import (
 // table: MySQL has no CREATE INDEX IF NOT EXISTS, so a store that
 // created the index without looking would fail on an existing table.
 func TestEnsureSchemaConcurrently(t *testing.T) {
-	cfg := testConfig(t)
-	table := sqltest.TableOf(sqltest.Name(t))
-	sqltest.DropTable(t, testDB(t, cfg), table)
-	const n = 6
-	for round := range 2 {
-		var wg sync.WaitGroup
-		errs := make([]error, n)
-		start := make(chan struct{})
-		for i := range n {
-			db := testDB(t, cfg)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[i] = EnsureSchema(context.Background(), db, table)
-			}()
-		}
-		close(start)
-		wg.Wait()
-		for i, err := range errs {
-			if err != nil {
-				t.Errorf("round %d: EnsureSchema %d: %v", round, i, err)
-			}
-		}
-	}
-	db := testDB(t, cfg)
-	if !target(t).HasExpiryIndex(t, db, table) {
-		t.Fatal("no index on ea after EnsureSchema")
-	}
+	db, table := sqltest.EnsureSchemaConcurrently(t, target(t))
 	var typ string
 	if err := db.QueryRow("SELECT COLUMN_TYPE FROM information_schema.COLUMNS"+
 		" WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'k'", table).Scan(&typ); err != nil || typ != "varbinary(255)" {
@@ -54,10 +23,7 @@ func TestEnsureSchemaConcurrently(t *testing.T) {
 }
 
 func TestEnsureSchemaRefusesBadTable(t *testing.T) {
-	db := testDB(t, testConfig(t))
-	if err := EnsureSchema(context.Background(), db, "t; DROP TABLE x"); !errors.Is(err, sqlcore.ErrInvalidTable) {
-		t.Fatalf("EnsureSchema = %v, want ErrInvalidTable", err)
-	}
+	sqltest.RunEnsureSchemaRefusesBadTable(t, target(t))
 }
 
 // TestTableDroppedWhileRunningIsCreatedAgain drops the table under a

@@ -16,7 +16,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, cfg) },
 		New: func(c sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: c.DB, Table: c.Table, BaseConfig: withPrefix(c.Base, c.Prefix),
+				DB: c.DB, DSN: c.DSN, Table: c.Table, BaseConfig: withPrefix(c.Base, c.Prefix),
 				SweepInterval: c.SweepInterval, SweepBatch: c.SweepBatch, Context: c.Context,
 			})
 		},
@@ -40,11 +40,20 @@ func target(t testing.TB) sqltest.Target {
 		},
 		ErrInvalidTable: sqlcore.ErrInvalidTable,
 		ErrTableLayout:  sqlcore.ErrTableLayout,
-		DefaultTTL:      goforjDefaultTTL,
-		NotNumeric:      []string{"abc", "12abc", "9223372036854775808"},
-		FlushPrefix:     "a_b%",
-		FlushOthers:     []string{"a_b%x", "aXbYZ", "A_B%"},
-		BenchWarmups:    benchWarmups,
+		ErrNoDatabase:   sqlcore.ErrNoDatabase,
+		ErrInvalidKey:   sqlcore.ErrInvalidKey,
+		DSN:             func(testing.TB) string { return cfg.FormatDSN() },
+		EnsureSchema:    EnsureSchema,
+		// A second round finds the table and its index there, which
+		// MySQL, without CREATE INDEX IF NOT EXISTS, must see first.
+		EnsureSchemaRounds: 2,
+		// The key column is VARBINARY(255).
+		MaxKeyBytes:  255,
+		DefaultTTL:   goforjDefaultTTL,
+		NotNumeric:   []string{"abc", "12abc", "9223372036854775808"},
+		FlushPrefix:  "a_b%",
+		FlushOthers:  []string{"a_b%x", "aXbYZ", "A_B%"},
+		BenchWarmups: benchWarmups,
 	}
 }
 

@@ -45,27 +45,11 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 const goforjDefaultTTL = 5 * time.Minute
 
 func TestNewWithoutDatabaseFailsClosed(t *testing.T) {
-	s, err := New(Config{})
-	if !errors.Is(err, sqlcore.ErrNoDatabase) {
-		t.Fatalf("New = %v, want ErrNoDatabase", err)
-	}
-	if s == nil || s.Driver() != cachecore.DriverSQL {
-		t.Fatalf("New returned store %v, want one of driver sql", s)
-	}
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, sqlcore.ErrNoDatabase) {
-		t.Fatalf("Set = %v, want ErrNoDatabase", err)
-	}
+	sqltest.RunNewWithoutDatabaseFailsClosed(t, target(t))
 }
 
 func TestNewWithBadConfigFailsClosed(t *testing.T) {
-	db := testDB(t, serverAddr(t))
-	s, err := New(Config{DB: db, BaseConfig: cachecore.BaseConfig{EncryptionKey: []byte("short")}})
-	if !errors.Is(err, cachecore.ErrEncryptionKey) {
-		t.Fatalf("New = %v, want ErrEncryptionKey", err)
-	}
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, cachecore.ErrEncryptionKey) {
-		t.Fatalf("Set = %v, want ErrEncryptionKey", err)
-	}
+	sqltest.RunNewWithBadConfigFailsClosed(t, target(t))
 }
 
 func TestUnknownDriverRefused(t *testing.T) {
@@ -80,33 +64,7 @@ func TestUnknownDriverRefused(t *testing.T) {
 
 // TestDSNPoolClosesWithContext opens the store's own pool from a DSN and
 // checks that ending Config.Context closes it.
-func TestDSNPoolClosesWithContext(t *testing.T) {
-	addr := serverAddr(t)
-	ns := sqltest.Name(t)
-	sqltest.DropTable(t, testDB(t, addr), sqltest.TableOf(ns))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s, err := New(Config{DSN: dsn(addr), Table: sqltest.TableOf(ns), Context: ctx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bg := context.Background()
-	if err := s.Set(bg, "k", []byte("v"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, _, err := s.Get(bg, "k")
-		if err != nil && strings.Contains(err.Error(), "database is closed") {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Get after the Context ended = %v, want the pool closed", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func TestDSNPoolClosesWithContext(t *testing.T) { sqltest.RunDSNPoolClosesWithContext(t, target(t)) }
 
 func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
 	db := testDB(t, serverAddr(t))
@@ -142,18 +100,4 @@ func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
 	}
 }
 
-func TestOverlongKeyRefused(t *testing.T) {
-	db := testDB(t, serverAddr(t))
-	s := newTestStore(t, db, sqltest.Name(t), cachecore.BaseConfig{})
-	ctx := context.Background()
-	long := strings.Repeat("k", 4096)
-	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Set of a 4096-byte key = %v, want ErrInvalidKey", err)
-	}
-	if _, err := s.Increment(ctx, long, 1, time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Increment of a 4096-byte key = %v, want ErrInvalidKey", err)
-	}
-	if _, found, err := s.Get(ctx, long); err != nil || found {
-		t.Fatalf("Get of a 4096-byte key = %v, %v; want a miss", found, err)
-	}
-}
+func TestOverlongKeyRefused(t *testing.T) { sqltest.RunOverlongKeyRefused(t, target(t)) }

@@ -1,12 +1,8 @@
 package postgrescache
 
 import (
-	"context"
-	"errors"
-	"sync"
 	"testing"
 
-	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
@@ -15,33 +11,7 @@ import (
 // one CREATE TABLE IF NOT EXISTS with a duplicate in its catalog, which
 // EnsureSchema must absorb.
 func TestEnsureSchemaConcurrently(t *testing.T) {
-	addr := serverAddr(t)
-	table := sqltest.TableOf(sqltest.Name(t))
-	sqltest.DropTable(t, testDB(t, addr), table)
-	const n = 6
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		db := testDB(t, addr)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = EnsureSchema(context.Background(), db, table)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("EnsureSchema %d: %v", i, err)
-		}
-	}
-	db := testDB(t, addr)
-	if !target(t).HasExpiryIndex(t, db, table) {
-		t.Fatal("no index on ea after EnsureSchema")
-	}
+	db, table := sqltest.EnsureSchemaConcurrently(t, target(t))
 	var collation string
 	if err := db.QueryRow(`SELECT collation_name FROM information_schema.columns
 		WHERE table_name = $1 AND column_name = 'k'`, table).Scan(&collation); err != nil || collation != "C" {
@@ -50,10 +20,7 @@ func TestEnsureSchemaConcurrently(t *testing.T) {
 }
 
 func TestEnsureSchemaRefusesBadTable(t *testing.T) {
-	db := testDB(t, serverAddr(t))
-	if err := EnsureSchema(context.Background(), db, "t; DROP TABLE x"); !errors.Is(err, sqlcore.ErrInvalidTable) {
-		t.Fatalf("EnsureSchema = %v, want ErrInvalidTable", err)
-	}
+	sqltest.RunEnsureSchemaRefusesBadTable(t, target(t))
 }
 
 // TestTableDroppedWhileRunningIsCreatedAgain drops the table under a

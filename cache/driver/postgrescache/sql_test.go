@@ -17,7 +17,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, addr) },
 		New: func(cfg sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: cfg.DB, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
+				DB: cfg.DB, DSN: cfg.DSN, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
 				SweepInterval: cfg.SweepInterval, SweepBatch: cfg.SweepBatch, Context: cfg.Context,
 			})
 		},
@@ -42,10 +42,17 @@ func target(t testing.TB) sqltest.Target {
 		},
 		ErrInvalidTable: sqlcore.ErrInvalidTable,
 		ErrTableLayout:  sqlcore.ErrTableLayout,
-		DefaultTTL:      goforjDefaultTTL,
-		FlushPrefix:     "a_b%",
-		FlushOthers:     []string{"a_b%x", "aXbYZ"},
-		BenchWarmups:    benchWarmups,
+		ErrNoDatabase:   sqlcore.ErrNoDatabase,
+		ErrInvalidKey:   sqlcore.ErrInvalidKey,
+		DSN:             func(testing.TB) string { return dsn(addr) },
+		EnsureSchema:    EnsureSchema,
+		// sqlcore's bound on PostgreSQL keys, below what a B-tree index
+		// entry holds.
+		MaxKeyBytes:  2048,
+		DefaultTTL:   goforjDefaultTTL,
+		FlushPrefix:  "a_b%",
+		FlushOthers:  []string{"a_b%x", "aXbYZ"},
+		BenchWarmups: benchWarmups,
 	}
 }
 

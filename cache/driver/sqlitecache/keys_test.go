@@ -2,13 +2,11 @@ package sqlitecache
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
-	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
@@ -67,24 +65,5 @@ func TestKeysOfAnyBytes(t *testing.T) {
 	}
 }
 
-func TestOverlongKeyRefused(t *testing.T) {
-	s := newTestStore(t, testDB(t, dbFile(t)), sqltest.Name(t), cachecore.BaseConfig{})
-	ctx := context.Background()
-	long := strings.Repeat("k", 1<<20+1)
-	if err := s.Set(ctx, long, []byte("v"), time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Set of a key over 1 MiB = %v, want ErrInvalidKey", err)
-	}
-	if _, err := s.Increment(ctx, long, 1, time.Minute); !errors.Is(err, sqlcore.ErrInvalidKey) {
-		t.Fatalf("Increment of a key over 1 MiB = %v, want ErrInvalidKey", err)
-	}
-	if _, found, err := s.Get(ctx, long); err != nil || found {
-		t.Fatalf("Get of a key over 1 MiB = %v, %v; want a miss", found, err)
-	}
-	fits := strings.Repeat("k", 100_000)
-	if err := s.Set(ctx, fits, []byte("v"), time.Minute); err != nil {
-		t.Fatalf("Set of a 100 kB key: %v", err)
-	}
-	if v, found, err := s.Get(ctx, fits); err != nil || !found || string(v) != "v" {
-		t.Fatalf("Get of a 100 kB key = %q, %v, %v", v, found, err)
-	}
-}
+// TestOverlongKeyRefused checks sqlcore's bound of 1 MiB on SQLite keys.
+func TestOverlongKeyRefused(t *testing.T) { sqltest.RunOverlongKeyRefused(t, target(t)) }

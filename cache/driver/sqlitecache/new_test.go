@@ -38,13 +38,7 @@ func TestNewDefaultsAreGoforjs(t *testing.T) {
 }
 
 func TestNewWithoutDatabaseFailsClosed(t *testing.T) {
-	s, err := New(Config{})
-	if !errors.Is(err, sqlcore.ErrNoDatabase) {
-		t.Fatalf("New = %v, want ErrNoDatabase", err)
-	}
-	if err := s.Set(context.Background(), "k", []byte("v"), 0); !errors.Is(err, sqlcore.ErrNoDatabase) {
-		t.Fatalf("Set = %v, want ErrNoDatabase", err)
-	}
+	sqltest.RunNewWithoutDatabaseFailsClosed(t, target(t))
 }
 
 func TestNewRefusesMissingDirectory(t *testing.T) {
@@ -220,27 +214,4 @@ func TestUnknownDriverRefused(t *testing.T) {
 
 // TestDSNPoolClosesWithContext opens the store's own pool from a DSN and
 // checks that ending Config.Context closes it.
-func TestDSNPoolClosesWithContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s, err := New(Config{DSN: dbFile(t), Context: ctx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bg := context.Background()
-	if err := s.Set(bg, "k", []byte("v"), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, _, err := s.Get(bg, "k")
-		if err != nil && strings.Contains(err.Error(), "database is closed") {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Get after the Context ended = %v, want the pool closed", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func TestDSNPoolClosesWithContext(t *testing.T) { sqltest.RunDSNPoolClosesWithContext(t, target(t)) }

@@ -3,44 +3,16 @@ package sqlitecache
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
-	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // TestEnsureSchemaConcurrently creates one table from several pools on
 // one file at once, as processes starting together do.
-func TestEnsureSchemaConcurrently(t *testing.T) {
-	path := dbFile(t)
-	table := sqltest.TableOf(sqltest.Name(t))
-	const n = 6
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		db := testDB(t, path)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = EnsureSchema(context.Background(), db, table)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("EnsureSchema %d: %v", i, err)
-		}
-	}
-	if !target(t).HasExpiryIndex(t, testDB(t, path), table) {
-		t.Fatal("no index on ea after EnsureSchema")
-	}
-}
+func TestEnsureSchemaConcurrently(t *testing.T) { sqltest.EnsureSchemaConcurrently(t, target(t)) }
 
 // TestSchemaQualifiedTable names the table with its schema, which SQLite
 // wants on the index's name rather than on its table.
@@ -76,10 +48,7 @@ func TestTempTableRefused(t *testing.T) {
 }
 
 func TestEnsureSchemaRefusesBadTable(t *testing.T) {
-	db := testDB(t, dbFile(t))
-	if err := EnsureSchema(context.Background(), db, "t; DROP TABLE x"); !errors.Is(err, sqlcore.ErrInvalidTable) {
-		t.Fatalf("EnsureSchema = %v, want ErrInvalidTable", err)
-	}
+	sqltest.RunEnsureSchemaRefusesBadTable(t, target(t))
 }
 
 // TestTableDroppedWhileRunningIsCreatedAgain drops the table under a

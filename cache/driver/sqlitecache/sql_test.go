@@ -19,7 +19,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, path) },
 		New: func(cfg sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: cfg.DB, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
+				DB: cfg.DB, DSN: cfg.DSN, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
 				SweepInterval: cfg.SweepInterval, SweepBatch: cfg.SweepBatch, Context: cfg.Context,
 			})
 		},
@@ -43,7 +43,13 @@ func target(t testing.TB) sqltest.Target {
 		},
 		ErrInvalidTable: sqlcore.ErrInvalidTable,
 		ErrTableLayout:  sqlcore.ErrTableLayout,
-		DefaultTTL:      goforjDefaultTTL,
+		ErrNoDatabase:   sqlcore.ErrNoDatabase,
+		ErrInvalidKey:   sqlcore.ErrInvalidKey,
+		DSN:             func(testing.TB) string { return path },
+		EnsureSchema:    EnsureSchema,
+		// sqlcore's bound on SQLite keys.
+		MaxKeyBytes: 1 << 20,
+		DefaultTTL:  goforjDefaultTTL,
 		// What SQLite's CAST reads as a number, and texts of its own
 		// parser's edge cases.
 		NotNumeric: []string{"abc", "-", "--5", "5-", "5\xff", "5\x00", "\x005", "5\x001"},

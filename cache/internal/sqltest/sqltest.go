@@ -38,6 +38,8 @@ type StoreConfig struct {
 	SweepBatch    int
 	// Context is Config.Context.
 	Context context.Context
+	// DSN is Config.DSN, for a store opening its own pool.
+	DSN string
 	// Base is the store's BaseConfig but for its Prefix, which is Prefix.
 	Base cachecore.BaseConfig
 }
@@ -59,8 +61,21 @@ type Target struct {
 	WrongTable func(table string) string
 	// HasExpiryIndex reports whether table has an index on ea.
 	HasExpiryIndex func(t testing.TB, db *sql.DB, table string) bool
-	// ErrInvalidTable and ErrTableLayout are sqlcore's errors.
-	ErrInvalidTable, ErrTableLayout error
+	// ErrInvalidTable, ErrTableLayout, ErrNoDatabase and ErrInvalidKey
+	// are sqlcore's errors.
+	ErrInvalidTable, ErrTableLayout, ErrNoDatabase, ErrInvalidKey error
+	// DSN returns a data source name of the test database, for a store
+	// opening its own pool.
+	DSN func(t testing.TB) string
+	// EnsureSchema is the driver's EnsureSchema.
+	EnsureSchema func(ctx context.Context, db *sql.DB, table string) error
+	// EnsureSchemaRounds is how many times EnsureSchemaConcurrently races
+	// its pools to create the table (once if zero): a second round has
+	// them all find the table and its index there.
+	EnsureSchemaRounds int
+	// MaxKeyBytes is the longest key text, prefix and separator included,
+	// the store takes.
+	MaxKeyBytes int
 
 	// DefaultTTL is the lifetime the driver gives an entry written with
 	// ttl 0 when BaseConfig.DefaultTTL is zero.
