@@ -3,7 +3,6 @@ package mysqlcache
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -118,37 +117,8 @@ func TestSecondStoreOnTableSkipsExistingIndex(t *testing.T) {
 // TestKeysAreBinary stores keys a text column would fold, reject or cut,
 // and requires each to be its own entry, stored as it is.
 func TestKeysAreBinary(t *testing.T) {
-	db := testDB(t, testConfig(t))
-	ns := sqltest.Name(t)
-	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
-	ctx := context.Background()
 	keys := []string{"nul\x00key", "bad\xffutf8", "Key", "key", "kéy", "keý", "trail ", "trail"}
-	for _, k := range keys {
-		if err := s.Set(ctx, k, []byte(k), time.Minute); err != nil {
-			t.Fatalf("Set(%q): %v", k, err)
-		}
-	}
-	for _, k := range keys {
-		if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != k {
-			t.Fatalf("Get(%q) = %q, %v, %v", k, v, found, err)
-		}
-	}
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+sqltest.TableOf(ns)+" WHERE k = ?", ns+":nul\x00key").Scan(&n); err != nil || n != 1 {
-		t.Fatalf("a key is not stored as it is (%d rows, %v)", n, err)
-	}
-	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var listed []string
-	for _, e := range page.Entries {
-		listed = append(listed, e.Key)
-	}
-	want := []string{"Key", "bad\xffutf8", "key", "keý", "kéy", "nul\x00key", "trail", "trail "}
-	if strings.Join(listed, "|") != strings.Join(want, "|") {
-		t.Fatalf("ListPage keys = %q, want %q in byte order", listed, want)
-	}
+	sqltest.KeysStoredAsTheyAre(t, target(t), keys, "nul\x00key")
 }
 
 // TestOverlongKeyRefused checks the bound of VARBINARY(255) keys, prefix

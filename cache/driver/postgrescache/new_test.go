@@ -3,11 +3,9 @@ package postgrescache
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/driver/sqlcore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
@@ -67,37 +65,7 @@ func TestUnknownDriverRefused(t *testing.T) {
 func TestDSNPoolClosesWithContext(t *testing.T) { sqltest.RunDSNPoolClosesWithContext(t, target(t)) }
 
 func TestKeysTextCannotHoldAreEscaped(t *testing.T) {
-	db := testDB(t, serverAddr(t))
-	ns := sqltest.Name(t)
-	s := newTestStore(t, db, ns, cachecore.BaseConfig{})
-	ctx := context.Background()
-	keys := []string{"nul\x00key", "bad\xffutf8", "soh\x01key", "plain/é"}
-	for _, k := range keys {
-		if err := s.Set(ctx, k, []byte(k), time.Minute); err != nil {
-			t.Fatalf("Set(%q): %v", k, err)
-		}
-	}
-	for _, k := range keys {
-		if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != k {
-			t.Fatalf("Get(%q) = %q, %v, %v", k, v, found, err)
-		}
-	}
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+sqltest.TableOf(ns)+" WHERE k = $1", ns+":plain/é").Scan(&n); err != nil || n != 1 {
-		t.Fatalf("a plain key is not stored as it is (%d rows, %v)", n, err)
-	}
-	page, err := s.(cachecore.Inspector).ListPage(ctx, cachecore.ListPageOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var listed []string
-	for _, e := range page.Entries {
-		listed = append(listed, e.Key)
-	}
-	want := []string{"bad\xffutf8", "nul\x00key", "plain/é", "soh\x01key"}
-	if strings.Join(listed, "|") != strings.Join(want, "|") {
-		t.Fatalf("ListPage keys = %q, want %q", listed, want)
-	}
+	sqltest.KeysStoredAsTheyAre(t, target(t), []string{"nul\x00key", "bad\xffutf8", "soh\x01key", "plain/é"}, "plain/é")
 }
 
 func TestOverlongKeyRefused(t *testing.T) { sqltest.RunOverlongKeyRefused(t, target(t)) }
