@@ -16,7 +16,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, cfg) },
 		New: func(c sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: c.DB, DSN: c.DSN, Table: c.Table, BaseConfig: withPrefix(c.Base, c.Prefix),
+				DB: c.DB, DSN: c.DSN, Table: c.Table, BaseConfig: c.BaseConfig(),
 				SweepInterval: c.SweepInterval, SweepBatch: c.SweepBatch, Context: c.Context,
 			})
 		},
@@ -55,12 +55,6 @@ func target(t testing.TB) sqltest.Target {
 		FlushOthers:  []string{"a_b%x", "aXbYZ", "A_B%"},
 		BenchWarmups: benchWarmups,
 	}
-}
-
-// withPrefix returns base with prefix as its Prefix.
-func withPrefix(base cachecore.BaseConfig, prefix string) cachecore.BaseConfig {
-	base.Prefix = prefix
-	return base
 }
 
 func TestConcurrentIncrementsFromSeparateConnections(t *testing.T) {

@@ -17,7 +17,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, addr) },
 		New: func(cfg sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: cfg.DB, DSN: cfg.DSN, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
+				DB: cfg.DB, DSN: cfg.DSN, Table: cfg.Table, BaseConfig: cfg.BaseConfig(),
 				SweepInterval: cfg.SweepInterval, SweepBatch: cfg.SweepBatch, Context: cfg.Context,
 			})
 		},
@@ -54,12 +54,6 @@ func target(t testing.TB) sqltest.Target {
 		FlushOthers:  []string{"a_b%x", "aXbYZ"},
 		BenchWarmups: benchWarmups,
 	}
-}
-
-// withPrefix returns base with prefix as its Prefix.
-func withPrefix(base cachecore.BaseConfig, prefix string) cachecore.BaseConfig {
-	base.Prefix = prefix
-	return base
 }
 
 func TestConcurrentIncrementsFromSeparateConnections(t *testing.T) {

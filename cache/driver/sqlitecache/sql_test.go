@@ -19,7 +19,7 @@ func target(t testing.TB) sqltest.Target {
 		Open: func(t testing.TB) *sql.DB { return testDB(t, path) },
 		New: func(cfg sqltest.StoreConfig) (cachecore.Store, error) {
 			return New(Config{
-				DB: cfg.DB, DSN: cfg.DSN, Table: cfg.Table, BaseConfig: withPrefix(cfg.Base, cfg.Prefix),
+				DB: cfg.DB, DSN: cfg.DSN, Table: cfg.Table, BaseConfig: cfg.BaseConfig(),
 				SweepInterval: cfg.SweepInterval, SweepBatch: cfg.SweepBatch, Context: cfg.Context,
 			})
 		},
@@ -65,12 +65,6 @@ func target(t testing.TB) sqltest.Target {
 		// their figures comparable with the earlier ones.
 		BenchWarmups: 0,
 	}
-}
-
-// withPrefix returns base with prefix as its Prefix.
-func withPrefix(base cachecore.BaseConfig, prefix string) cachecore.BaseConfig {
-	base.Prefix = prefix
-	return base
 }
 
 // TestConcurrentIncrementsFromSeparateConnections has pools of one

@@ -44,6 +44,14 @@ type StoreConfig struct {
 	Base cachecore.BaseConfig
 }
 
+// BaseConfig returns c.Base with c.Prefix as its Prefix: the BaseConfig
+// of the driver's Config.
+func (c StoreConfig) BaseConfig() cachecore.BaseConfig {
+	b := c.Base
+	b.Prefix = c.Prefix
+	return b
+}
+
 // Target describes the database under test.
 type Target struct {
 	// Open returns a new pool to the test database, closed by the caller,
