@@ -2,7 +2,9 @@ package bench
 
 import (
 	"context"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/seed3c1b93bc/groupcache"
 	"github.com/seed3c1b93bc/groupcache/bench/internal/peerproc"
@@ -44,7 +46,7 @@ type oursClient struct {
 
 func newOursClient() Client {
 	r := groupcache.NewRegistry()
-	pool := groupcache.NewHTTPPoolOpts(clientSelf, &groupcache.HTTPPoolOptions{Registry: r})
+	pool := groupcache.NewHTTPPoolOpts(clientSelf, &groupcache.HTTPPoolOptions{Registry: r, CoalesceWait: coalesceWaitForBench()})
 	getter := groupcache.GetterFunc(func(context.Context, string, groupcache.Sink) error {
 		return errClientLoad
 	})
@@ -69,4 +71,12 @@ func (c *oursClient) GetMany(ctx context.Context, keys []string) (int, error) {
 		n += v.Len()
 	}
 	return n, err
+}
+
+// coalesceWaitForBench is the client pool's CoalesceWait: the duration in
+// the environment variable BENCH_COALESCE_WAIT, so that a run can compare
+// with coalescing off ("-1ns"); the default when unset.
+func coalesceWaitForBench() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("BENCH_COALESCE_WAIT"))
+	return d
 }
