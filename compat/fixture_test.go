@@ -102,3 +102,23 @@ func loadersByKey(t testing.TB, peers ...peer) map[string][]string {
 	}
 	return m
 }
+
+// joinRing gives every one of peers the URLs of all of them as its ring,
+// and returns those URLs in the order given.
+func joinRing(t testing.TB, peers ...peer) []string {
+	t.Helper()
+	var urls []string
+	for _, p := range peers {
+		urls = append(urls, p.URL())
+	}
+	// Should two peers share a point, upstream gives it to the peer
+	// added last and ours to the smallest name; adding the peers in
+	// descending order makes those the same, so the rings agree even
+	// then. Every peer gets the same order, as upstream requires.
+	slices.Sort(urls)
+	slices.Reverse(urls)
+	for _, p := range peers {
+		p.SetPeers(t, urls...)
+	}
+	return urls
+}

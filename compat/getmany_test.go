@@ -3,7 +3,6 @@ package compat
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,17 +18,9 @@ import (
 // answers in one batch. Every key is loaded once, by its owner, and no
 // request counts as a peer error.
 func TestGetManyOnMixedRing(t *testing.T) {
-	ours, other := startOurPeer(t, nil), startOurPeer(t, nil)
-	peers := []peer{ours, other, startUpstreamPeer(t), startUpstreamPeer(t)}
-	var urls []string
-	for _, p := range peers {
-		urls = append(urls, p.URL())
-	}
-	slices.Sort(urls)
-	slices.Reverse(urls) // see TestMixedRingLoadsEachKeyOnceAtItsOwner
-	for _, p := range peers {
-		p.SetPeers(t, urls...)
-	}
+	ours := startOurPeer(t, nil)
+	peers := []peer{ours, startOurPeer(t, nil), startUpstreamPeer(t), startUpstreamPeer(t)}
+	joinRing(t, peers...)
 	keys := make([]string, 120)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("many-%d", i)
@@ -50,24 +41,7 @@ func TestGetManyOnMixedRing(t *testing.T) {
 			}
 		}
 	}
-	if n := ours.group.Stats.PeerErrors.Get(); n != 0 {
-		t.Errorf("PeerErrors = %d; want 0", n)
-	}
-	loaders := loadersByKey(t, peers...)
-	for _, k := range keys {
-		owner, _ := ours.pool.PickPeer(k)
-		want := ours.URL()
-		if owner != nil {
-			want = fmt.Sprint(owner)
-		}
-		if got := loaders[k]; len(got) != 1 || got[0]+basePath != want && got[0] != want {
-			t.Errorf("key %q loaded by %v; want once, by its owner %s", k, got, want)
-		}
-		delete(loaders, k)
-	}
-	for k, by := range loaders {
-		t.Errorf("unasked key %q was loaded by %v", k, by)
-	}
+	checkMixedRingLoads(t, ours, keys, peers...)
 }
 
 // TestCoalescedGetsOnMixedRing has a peer of ours, whose Gets wait for
@@ -80,17 +54,8 @@ func TestCoalescedGetsOnMixedRing(t *testing.T) {
 	// An hour's wait: a batch leaves only when a request in flight is
 	// answered, or when it is full.
 	ours := startOurPeer(t, &groupcache.HTTPPoolOptions{CoalesceWait: time.Hour})
-	other := startOurPeer(t, nil)
-	peers := []peer{ours, other, startUpstreamPeer(t), startUpstreamPeer(t)}
-	var urls []string
-	for _, p := range peers {
-		urls = append(urls, p.URL())
-	}
-	slices.Sort(urls)
-	slices.Reverse(urls) // see TestMixedRingLoadsEachKeyOnceAtItsOwner
-	for _, p := range peers {
-		p.SetPeers(t, urls...)
-	}
+	peers := []peer{ours, startOurPeer(t, nil), startUpstreamPeer(t), startUpstreamPeer(t)}
+	joinRing(t, peers...)
 	keys := make([]string, 200)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("coalesced-%d", i)
@@ -117,18 +82,31 @@ func TestCoalescedGetsOnMixedRing(t *testing.T) {
 			}
 		}
 	}
+	checkMixedRingLoads(t, ours, keys, peers...)
+}
+
+// checkMixedRingLoads checks that ours counted no peer error and that each
+// of keys, and no other key, was loaded once among peers, by the owner
+// ours's pool names for it.
+func checkMixedRingLoads(t *testing.T, ours *ourPeer, keys []string, peers ...peer) {
+	t.Helper()
 	if n := ours.group.Stats.PeerErrors.Get(); n != 0 {
 		t.Errorf("PeerErrors = %d; want 0", n)
 	}
 	loaders := loadersByKey(t, peers...)
 	for _, k := range keys {
-		owner, _ := ours.pool.PickPeer(k)
+		// The pool names a peer by its URL with the base path; ours
+		// owns the keys it names no peer for.
 		want := ours.URL()
-		if owner != nil {
+		if owner, _ := ours.pool.PickPeer(k); owner != nil {
 			want = fmt.Sprint(owner)
 		}
 		if got := loaders[k]; len(got) != 1 || got[0]+basePath != want && got[0] != want {
 			t.Errorf("key %q loaded by %v; want once, by its owner %s", k, got, want)
 		}
+		delete(loaders, k)
+	}
+	for k, by := range loaders {
+		t.Errorf("unasked key %q was loaded by %v", k, by)
 	}
 }

@@ -3,7 +3,6 @@ package compat
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,19 +18,7 @@ import (
 // implementations' rings name as its owner.
 func TestMixedRingLoadsEachKeyOnceAtItsOwner(t *testing.T) {
 	peers := []peer{startOurPeer(t, nil), startOurPeer(t, nil), startUpstreamPeer(t), startUpstreamPeer(t)}
-	var urls []string
-	for _, p := range peers {
-		urls = append(urls, p.URL())
-	}
-	// Should two peers share a point, upstream gives it to the peer
-	// added last and ours to the smallest name; adding the peers in
-	// descending order makes those the same, so the rings agree even
-	// then. Every peer gets the same order, as upstream requires.
-	slices.Sort(urls)
-	slices.Reverse(urls)
-	for _, p := range peers {
-		p.SetPeers(t, urls...)
-	}
+	urls := joinRing(t, peers...)
 
 	upRing := upconsistenthash.New(defaultReplicas, nil)
 	upRing.Add(urls...)
