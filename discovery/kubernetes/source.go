@@ -17,8 +17,9 @@ import (
 	"k8s.io/client-go/tools/cache"
 )
 
-// Errors that [New] returns for a Config it cannot watch with. Each is
-// wrapped with the offending value; test with errors.Is.
+// Errors that [New] returns for a Config it cannot watch with, ErrPort
+// and ErrNoNamespace wrapped with the offending values or the cause;
+// test with errors.Is.
 var (
 	ErrNoService   = errors.New("kubernetes discovery: Config.Service is empty")
 	ErrNoSelf      = errors.New("kubernetes discovery: Config.Self is empty")
