@@ -3,6 +3,7 @@ package otelgroupcache
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"net/url"
 	"slices"
@@ -326,7 +327,7 @@ func TestTraceAcrossPeers(t *testing.T) {
 		if s.SpanContext().TraceID() != root.SpanContext().TraceID() {
 			t.Errorf("span %s is in trace %s; want %s", s.Name(), s.SpanContext().TraceID(), root.SpanContext().TraceID())
 		}
-		byName[s.Name()+"@"+peerOf(s, a, aSpans)] = s
+		byName[s.Name()+"@"+peerOf(s, aSpans)] = s
 	}
 	chain := []struct {
 		name string
@@ -342,7 +343,7 @@ func TestTraceAcrossPeers(t *testing.T) {
 	for i, c := range chain {
 		s, ok := byName[c.name]
 		if !ok {
-			t.Fatalf("no span %s among %v", c.name, keys(byName))
+			t.Fatalf("no span %s among %v", c.name, slices.Sorted(maps.Keys(byName)))
 		}
 		if s.SpanKind() != c.kind {
 			t.Errorf("%s: kind %v; want %v", c.name, s.SpanKind(), c.kind)
@@ -369,20 +370,11 @@ func TestTraceAcrossPeers(t *testing.T) {
 }
 
 // peerOf names the peer that recorded s: A if it is among aSpans.
-func peerOf(s sdktrace.ReadOnlySpan, _ *testPeer, aSpans []sdktrace.ReadOnlySpan) string {
+func peerOf(s sdktrace.ReadOnlySpan, aSpans []sdktrace.ReadOnlySpan) string {
 	if slices.Contains(aSpans, s) {
 		return "A"
 	}
 	return "B"
-}
-
-func keys[V any](m map[string]V) []string {
-	var k []string
-	for n := range m {
-		k = append(k, n)
-	}
-	slices.Sort(k)
-	return k
 }
 
 // ended returns the spans rec has, once it has at least n: the owner may
