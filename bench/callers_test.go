@@ -1,13 +1,27 @@
 package bench
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/seed3c1b93bc/groupcache/bench/internal/peerproc"
 )
 
 // errValueSize is returned when a Get returns a value of the wrong size.
 var errValueSize = errors.New("bench: value of the wrong size")
+
+// getPeerValue gets key, one of peerKeys, through client and checks that
+// its value is as long as the peers make every value.
+func getPeerValue(ctx context.Context, client Client, key string) error {
+	n, err := client.GetView(ctx, key)
+	if err == nil && n != peerproc.ValueSize {
+		err = fmt.Errorf("%w: %d bytes, want %d", errValueSize, n, peerproc.ValueSize)
+	}
+	return err
+}
 
 // runCallers calls fn(i) for every i in [0, n) from callers goroutines at
 // once, each taking the next i as it finishes the last. It returns the

@@ -35,13 +35,7 @@ func BenchmarkGetMany(b *testing.B) {
 				client.SetPeers(c.URLs()...)
 				defer client.SetPeers()
 				ctx := context.Background()
-				get := func(key string) error {
-					n, err := client.GetView(ctx, key)
-					if err == nil && n != peerproc.ValueSize {
-						err = fmt.Errorf("%w: %d bytes, want %d", errValueSize, n, peerproc.ValueSize)
-					}
-					return err
-				}
+				get := func(key string) error { return getPeerValue(ctx, client, key) }
 				keys := make([]string, batchKeys)
 				b.ReportAllocs()
 				b.ResetTimer()

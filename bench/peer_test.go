@@ -2,13 +2,10 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/seed3c1b93bc/groupcache/bench/internal/peerproc"
 )
 
 // BenchmarkPeerFetch measures Gets that go to a peer process over loopback
@@ -33,13 +30,7 @@ func benchPeerFetch(b *testing.B, impl Impl, callers int) {
 	client.SetPeers(c.URLs()...)
 	defer client.SetPeers()
 	ctx := context.Background()
-	get := func(i int) error {
-		n, err := client.GetView(ctx, peerKeys[i%len(peerKeys)])
-		if err == nil && n != peerproc.ValueSize {
-			err = fmt.Errorf("%w: %d bytes, want %d", errValueSize, n, peerproc.ValueSize)
-		}
-		return err
-	}
+	get := func(i int) error { return getPeerValue(ctx, client, peerKeys[i%len(peerKeys)]) }
 	// Let the client open the connections it keeps at this
 	// concurrency before counting them.
 	if err := runCallers(callers, 4*callers, get); err != nil {
