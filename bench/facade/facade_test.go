@@ -147,12 +147,9 @@ func BenchmarkRememberMiss(b *testing.B) {
 	}
 }
 
-func BenchmarkTryLockUnlock(b *testing.B) {
-	benchTryLockUnlock(b, benchCache(b, cachecore.BaseConfig{}))
-}
-
 // BenchmarkTryLockWithHeld measures TryLock+Unlock while the Cache holds
-// many other locks, whose bookkeeping must not be scanned on every call.
+// no other lock, and many, whose bookkeeping must not be scanned on every
+// call.
 func BenchmarkTryLockWithHeld(b *testing.B) {
 	for _, held := range []struct {
 		name string
@@ -165,20 +162,16 @@ func BenchmarkTryLockWithHeld(b *testing.B) {
 					b.Fatal(ok, err)
 				}
 			}
-			benchTryLockUnlock(b, c)
+			b.ReportAllocs()
+			for b.Loop() {
+				if ok, err := c.TryLock("job", time.Minute); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+				if err := c.Unlock("job"); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
-	}
-}
-
-func benchTryLockUnlock(b *testing.B, c *cache.Cache) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if ok, err := c.TryLock("job", time.Minute); !ok || err != nil {
-			b.Fatal(ok, err)
-		}
-		if err := c.Unlock("job"); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 
