@@ -136,11 +136,12 @@ func TestNewRefusesMissingURL(t *testing.T) {
 // so that the other's ring drops it.
 func TestDrivesHTTPPool(t *testing.T) {
 	type peer struct {
-		pool *groupcache.HTTPPool
-		src  *Source
-		url  string
-		reg  *groupcache.Registry
-		done chan error
+		pool  *groupcache.HTTPPool
+		src   *Source
+		url   string
+		reg   *groupcache.Registry
+		group *groupcache.Group
+		done  chan error
 	}
 	var peers []*peer
 	for range 2 {
@@ -150,7 +151,7 @@ func TestDrivesHTTPPool(t *testing.T) {
 		srv.Config.Handler = p.pool
 		srv.Start()
 		t.Cleanup(srv.Close)
-		p.reg.NewGroup("g", 1<<20, groupcache.GetterFunc(func(_ context.Context, key string, dest groupcache.Sink) error {
+		p.group = p.reg.NewGroup("g", 1<<20, groupcache.GetterFunc(func(_ context.Context, key string, dest groupcache.Sink) error {
 			return dest.SetString(fmt.Sprintf("%s from %s", key, p.url))
 		}))
 		p.src = newNode(t, p.url)
@@ -174,6 +175,21 @@ func TestDrivesHTTPPool(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// A key the ring gives the other peer is loaded there.
+	key := ""
+	for i := range 100 {
+		if _, ok := peers[0].pool.PickPeer(fmt.Sprint(i)); ok {
+			key = fmt.Sprint(i)
+			break
+		}
+	}
+	var got string
+	if err := peers[0].group.Get(ctx, key, groupcache.StringSink(&got)); err != nil {
+		t.Fatalf("Get(%q): %v", key, err)
+	}
+	if want := key + " from " + peers[1].url; got != want {
+		t.Errorf("Get(%q) = %q; want %q, loaded by its owner", key, got, want)
+	}
 	if err := peers[1].pool.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
