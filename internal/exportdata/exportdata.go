@@ -44,6 +44,9 @@ func Importer(fset *token.FileSet, patterns ...string) (types.Importer, error) {
 			exports[path] = file
 		}
 	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("exportdata: reading go list's output: %w", err)
+	}
 	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
 		file, ok := exports[path]
 		if !ok {
