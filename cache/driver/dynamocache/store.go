@@ -286,24 +286,18 @@ func (s *store) incrementOnce(ctx context.Context, key string, delta int64, ttl 
 	switch {
 	case it == nil:
 		in.ConditionExpression = aws.String("attribute_not_exists(#k)")
+	case it[attrValue] == nil:
+		// Not a cache item (a live one was refused above as not numeric,
+		// so this one expired): replace it whatever it holds.
+		in.ConditionExpression = aws.String("attribute_exists(#k)")
 	default:
 		// The item as read: same value bytes and same expiry.
-		in.ExpressionAttributeNames = map[string]string{"#v": attrValue}
+		in.ExpressionAttributeNames = map[string]string{"#v": attrValue, "#ea": attrExpiry}
 		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": it[attrValue]}
-		if _, has := it[attrExpiry]; has {
-			in.ExpressionAttributeNames["#ea"] = attrExpiry
+		in.ConditionExpression = aws.String("#v = :v AND attribute_not_exists(#ea)")
+		if ea, has := it[attrExpiry]; has {
 			in.ConditionExpression = aws.String("#v = :v AND #ea = :ea")
-			in.ExpressionAttributeValues[":ea"] = it[attrExpiry]
-		} else {
-			in.ExpressionAttributeNames["#ea"] = attrExpiry
-			in.ConditionExpression = aws.String("#v = :v AND attribute_not_exists(#ea)")
-		}
-		if it[attrValue] == nil {
-			// Not a cache item (it was live, so this only happens for an
-			// expired foreign item): replace it whatever it holds.
-			in.ExpressionAttributeNames = map[string]string{"#k": attrKey}
-			in.ExpressionAttributeValues = nil
-			in.ConditionExpression = aws.String("attribute_exists(#k)")
+			in.ExpressionAttributeValues[":ea"] = ea
 		}
 	}
 	_, err = s.client.PutItem(ctx, in)

@@ -62,6 +62,27 @@ func TestExpiredItemIsNeverReturned(t *testing.T) {
 	}
 }
 
+// TestIncrementReplacesExpiredForeignItem writes an expired item with no
+// "v" attribute, as another program sharing the table might: Increment
+// replaces it and starts the counter at delta.
+func TestIncrementReplacesExpiredForeignItem(t *testing.T) {
+	s := newStore(testClient(t, serverEndpoint(t)), testTable)
+	ctx := context.Background()
+	k := drivertest.Namespace(t) + ":foreign"
+	t.Cleanup(func() { s.Delete(ctx, k) })
+	in := putInput(s, k, nil, time.Now().Add(-time.Hour).UnixMilli())
+	delete(in.Item, attrValue)
+	if _, err := s.client.PutItem(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Increment(ctx, k, 3, 0); err != nil || n != 3 {
+		t.Fatalf("Increment over an expired foreign item = %d, %v; want 3", n, err)
+	}
+	if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != "3" {
+		t.Fatalf("Get after Increment = %q, %v, %v; want \"3\"", v, found, err)
+	}
+}
+
 func TestRawInspectorContract(t *testing.T) {
 	cachetest.RunInspectorContract(t, newStore(testClient(t, serverEndpoint(t)), testTable))
 }
