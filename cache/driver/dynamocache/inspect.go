@@ -78,16 +78,9 @@ func (s *store) ListPage(ctx context.Context, opts cachecore.ListPageOptions) (c
 		return cachecore.ListPageResult{}, err
 	}
 	slices.SortFunc(entries, func(a, b cachecore.CacheEntry) int { return strings.Compare(a.Key, b.Key) })
-	limit := cachecore.NormalizeListLimit(opts.Limit)
-	start := min(offset, len(entries))
-	end := min(start+limit, len(entries))
-	res := cachecore.ListPageResult{Entries: slices.Clone(entries[start:end])}
+	res := cachecore.SliceEntries(entries, offset, opts.Limit)
 	if res.Entries == nil {
 		res.Entries = []cachecore.CacheEntry{}
-	}
-	if end < len(entries) {
-		res.HasMore = true
-		res.NextCursor = cachecore.EncodeOffsetCursor(end)
 	}
 	return res, nil
 }

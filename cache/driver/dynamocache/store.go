@@ -35,8 +35,9 @@ var ErrBadItem = errors.New("dynamocache: item has no binary value")
 type store struct {
 	client DynamoAPI
 	table  *string
-	// now is the clock expiries are judged by; tests never replace it, but
-	// keeping it in one place keeps the reads and the conditions in step.
+	// now is the clock expiries are judged by; keeping it in one place
+	// keeps the reads and the conditions in step. A test replaces it to
+	// act between Increment's read and its write.
 	now func() time.Time
 }
 
@@ -283,28 +284,27 @@ func (s *store) incrementOnce(ctx context.Context, key string, delta int64, ttl 
 		Item:                     item(key, text, ea),
 		ExpressionAttributeNames: map[string]string{"#k": attrKey},
 	}
-	switch {
-	case it == nil:
+	if it == nil {
 		in.ConditionExpression = aws.String("attribute_not_exists(#k)")
-	default:
-		// The item as read: same value bytes and same expiry.
-		in.ExpressionAttributeNames = map[string]string{"#v": attrValue}
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": it[attrValue]}
-		if _, has := it[attrExpiry]; has {
-			in.ExpressionAttributeNames["#ea"] = attrExpiry
-			in.ConditionExpression = aws.String("#v = :v AND #ea = :ea")
-			in.ExpressionAttributeValues[":ea"] = it[attrExpiry]
+	} else {
+		// The item as read: same value and same expiry, so that a write by
+		// another process in between fails this one. An item without a
+		// value is not a cache item; it can only be an expired one here,
+		// because a live one was refused above as not numeric.
+		in.ExpressionAttributeNames = map[string]string{"#v": attrValue, "#ea": attrExpiry}
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{}
+		cond := "attribute_not_exists(#v)"
+		if v, has := it[attrValue]; has {
+			cond = "#v = :v"
+			in.ExpressionAttributeValues[":v"] = v
+		}
+		if ea, has := it[attrExpiry]; has {
+			cond += " AND #ea = :ea"
+			in.ExpressionAttributeValues[":ea"] = ea
 		} else {
-			in.ExpressionAttributeNames["#ea"] = attrExpiry
-			in.ConditionExpression = aws.String("#v = :v AND attribute_not_exists(#ea)")
+			cond += " AND attribute_not_exists(#ea)"
 		}
-		if it[attrValue] == nil {
-			// Not a cache item (it was live, so this only happens for an
-			// expired foreign item): replace it whatever it holds.
-			in.ExpressionAttributeNames = map[string]string{"#k": attrKey}
-			in.ExpressionAttributeValues = nil
-			in.ConditionExpression = aws.String("attribute_exists(#k)")
-		}
+		in.ConditionExpression = aws.String(cond)
 	}
 	_, err = s.client.PutItem(ctx, in)
 	if isConditionFailed(err) {

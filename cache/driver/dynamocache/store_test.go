@@ -62,6 +62,56 @@ func TestExpiredItemIsNeverReturned(t *testing.T) {
 	}
 }
 
+// TestIncrementReplacesExpiredForeignItem writes an expired item with no
+// "v" attribute, as another program sharing the table might: Increment
+// replaces it and starts the counter at delta.
+func TestIncrementReplacesExpiredForeignItem(t *testing.T) {
+	s := newStore(testClient(t, serverEndpoint(t)), testTable)
+	ctx := context.Background()
+	k := drivertest.Namespace(t) + ":foreign"
+	t.Cleanup(func() { s.Delete(ctx, k) })
+	in := putInput(s, k, nil, time.Now().Add(-time.Hour).UnixMilli())
+	delete(in.Item, attrValue)
+	if _, err := s.client.PutItem(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Increment(ctx, k, 3, 0); err != nil || n != 3 {
+		t.Fatalf("Increment over an expired foreign item = %d, %v; want 3", n, err)
+	}
+	if v, found, err := s.Get(ctx, k); err != nil || !found || string(v) != "3" {
+		t.Fatalf("Get after Increment = %q, %v, %v; want \"3\"", v, found, err)
+	}
+}
+
+// TestIncrementOverExpiredForeignItemKeepsConcurrentWrite has another
+// writer store a counter between Increment's read of an expired foreign
+// item and its write (through the store's clock, which Increment reads
+// in between): the write must lose and retry, so that both counts hold.
+func TestIncrementOverExpiredForeignItemKeepsConcurrentWrite(t *testing.T) {
+	s := newStore(testClient(t, serverEndpoint(t)), testTable)
+	ctx := context.Background()
+	k := drivertest.Namespace(t) + ":foreign"
+	t.Cleanup(func() { s.Delete(ctx, k) })
+	in := putInput(s, k, nil, time.Now().Add(-time.Hour).UnixMilli())
+	delete(in.Item, attrValue)
+	if _, err := s.client.PutItem(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	raced := false
+	s.now = func() time.Time {
+		if !raced {
+			raced = true
+			if _, err := s.client.PutItem(ctx, putInput(s, k, []byte("10"), 0)); err != nil {
+				t.Error(err)
+			}
+		}
+		return time.Now()
+	}
+	if n, err := s.Increment(ctx, k, 3, 0); err != nil || n != 13 {
+		t.Fatalf("Increment racing another writer = %d, %v; want 13", n, err)
+	}
+}
+
 func TestRawInspectorContract(t *testing.T) {
 	cachetest.RunInspectorContract(t, newStore(testClient(t, serverEndpoint(t)), testTable))
 }

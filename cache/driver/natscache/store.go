@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -192,23 +190,17 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 		if err != nil {
 			return 0, err
 		}
-		var n int64
+		n, b, err := cachecore.AddCounter(e.value, e.live, delta)
+		if err != nil {
+			return 0, fmt.Errorf("natscache: increment %q: %w", key, err)
+		}
 		var exp uint64
 		if e.live {
-			n, err = strconv.ParseInt(string(e.value), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("%w: %q: %v", cachecore.ErrNotNumeric, key, err)
-			}
 			exp = e.exp
 		}
-		if (delta > 0 && n > math.MaxInt64-delta) || (delta < 0 && n < math.MinInt64-delta) {
-			return 0, fmt.Errorf("%w: %q: %d%+d", cachecore.ErrCounterOverflow, key, n, delta)
-		}
-		n += delta
 		if ttl > 0 {
 			exp = expiresAt(time.Now(), ttl)
 		}
-		b := strconv.AppendInt(nil, n, 10)
 		if !s.bucketTTL {
 			b = wrap(b, exp)
 		}
