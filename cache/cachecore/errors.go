@@ -1,6 +1,7 @@
 package cachecore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -43,3 +44,14 @@ var (
 	// errors.ErrUnsupported.
 	ErrFlushUnsupported = fmt.Errorf("cache: store cannot flush: %w", errors.ErrUnsupported)
 )
+
+// OpError describes err, which operation op of the store of package pkg
+// met, as "pkg: op: err". When ctx has ended it wraps ctx's error too, so
+// that callers can test errors.Is(err, context.DeadlineExceeded) whichever
+// of the client's own errors surfaced.
+func OpError(ctx context.Context, pkg, op string, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%s: %s: %w: %w", pkg, op, cerr, err)
+	}
+	return fmt.Errorf("%s: %s: %w", pkg, op, err)
+}

@@ -22,3 +22,21 @@ func ExpiresAt(now time.Time, ttl time.Duration) time.Time {
 	}
 	return now.Add(ttl)
 }
+
+// MaxTTL is the longest lifetime the server-backed drivers store; a longer
+// ttl ("forever") is cut to it so that an expiry in Unix milliseconds, or
+// a server's own TTL argument, stays a sane number. A century is forever
+// for a cache.
+const MaxTTL = 100 * 365 * 24 * time.Hour
+
+// ExpiresAtMilli returns the expiry, in Unix milliseconds, of an entry
+// written at now with ttl, for stores that keep whole milliseconds: 0 for
+// ttl <= 0 (no expiry), otherwise rounded up so that an entry never
+// expires before its ttl, with ttl capped at MaxTTL.
+func ExpiresAtMilli(now time.Time, ttl time.Duration) int64 {
+	if ttl <= 0 {
+		return 0
+	}
+	ttl = min(ttl, MaxTTL)
+	return now.Add(ttl + time.Millisecond - 1).UnixMilli()
+}

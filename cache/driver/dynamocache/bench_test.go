@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/seed3c1b93bc/groupcache/cache"
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkSet(b *testing.B) {
 	b.Cleanup(func() { newStore(client, testTable).FlushPrefix(context.Background(), ns) })
 	raw := storedKey(ns, "k")
 	drivertest.BenchmarkSet(b, cache.NewCache(newTestStore(b, client, ns)), "k", func(ctx context.Context, value []byte) error {
-		in := &dynamodb.PutItemInput{TableName: aws.String(testTable), Item: item(raw, value, expiresAt(time.Now(), time.Minute))}
+		in := &dynamodb.PutItemInput{TableName: aws.String(testTable), Item: item(raw, value, cachecore.ExpiresAtMilli(time.Now(), time.Minute))}
 		_, err := client.PutItem(ctx, in)
 		return err
 	})

@@ -49,25 +49,7 @@ func newStore(client DynamoAPI, table string) *store {
 // too, so that callers can test for context.DeadlineExceeded whichever of
 // the SDK's own errors surfaced.
 func fail(ctx context.Context, op string, err error) error {
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		return fmt.Errorf("dynamocache: %s: %w: %w", op, cerr, err)
-	}
-	return fmt.Errorf("dynamocache: %s: %w", op, err)
-}
-
-// maxTTL caps lifetimes ("forever") so that the expiry stays a sane Unix
-// millisecond count; 100 years is forever for a cache.
-const maxTTL = 100 * 365 * 24 * time.Hour
-
-// expiresAt returns the "ea" of an item written now with ttl, rounded up
-// to whole milliseconds so an entry never expires before its ttl; 0 for
-// no expiry.
-func expiresAt(now time.Time, ttl time.Duration) int64 {
-	if ttl <= 0 {
-		return 0
-	}
-	ttl = min(ttl, maxTTL)
-	return now.Add(ttl + time.Millisecond - 1).UnixMilli()
+	return cachecore.OpError(ctx, "dynamocache", op, err)
 }
 
 func keyAttr(key string) map[string]types.AttributeValue {
@@ -181,7 +163,7 @@ func (s *store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	}
 	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: s.table,
-		Item:      item(key, value, expiresAt(s.now(), ttl)),
+		Item:      item(key, value, cachecore.ExpiresAtMilli(s.now(), ttl)),
 	})
 	if err != nil {
 		return fail(ctx, "set", err)
@@ -198,7 +180,7 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 	now := s.now()
 	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                s.table,
-		Item:                     item(key, value, expiresAt(now, ttl)),
+		Item:                     item(key, value, cachecore.ExpiresAtMilli(now, ttl)),
 		ConditionExpression:      aws.String("attribute_not_exists(#k) OR #ea <= :now"),
 		ExpressionAttributeNames: map[string]string{"#k": attrKey, "#ea": attrExpiry},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -275,7 +257,7 @@ func (s *store) incrementOnce(ctx context.Context, key string, delta int64, ttl 
 	if err != nil {
 		return 0, false, fmt.Errorf("dynamocache: %q: %w", key, err)
 	}
-	ea := expiresAt(now, ttl)
+	ea := cachecore.ExpiresAtMilli(now, ttl)
 	if ttl <= 0 && found {
 		ea = oldEA
 	}

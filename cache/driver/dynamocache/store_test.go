@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
@@ -29,9 +30,9 @@ func TestExpiresAtRoundsUpAndClamps(t *testing.T) {
 		{time.Nanosecond, 1_000_001},
 		{1500 * time.Microsecond, 1_000_002},
 		{time.Second, 1_001_000},
-		{1<<63 - 1, now.Add(maxTTL).UnixMilli()},
+		{1<<63 - 1, now.Add(cachecore.MaxTTL).UnixMilli()},
 	} {
-		if got := expiresAt(now, c.in); got != c.want {
+		if got := cachecore.ExpiresAtMilli(now, c.in); got != c.want {
 			t.Errorf("expiresAt(%v) = %d, want %d", c.in, got, c.want)
 		}
 	}

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"hash/crc32"
 	"net"
 	"sync"
 	"time"
+
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 )
 
 // client talks memcached's meta text protocol to a fixed list of servers,
@@ -143,8 +144,5 @@ func (c *client) do(ctx context.Context, srv *server, op string, fn func(*conn) 
 // so callers can test for context.DeadlineExceeded whatever the network
 // reported.
 func failure(ctx context.Context, op, addr string, err error) error {
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		return fmt.Errorf("memcachedcache: %s on %s: %w: %w", op, addr, cerr, err)
-	}
-	return fmt.Errorf("memcachedcache: %s on %s: %w", op, addr, err)
+	return cachecore.OpError(ctx, "memcachedcache", op+" on "+addr, err)
 }

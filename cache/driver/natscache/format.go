@@ -29,21 +29,6 @@ const (
 	envelopeHeader = len(envelopeMagic) + 8
 )
 
-// maxTTL caps lifetimes ("forever") so that now + ttl in milliseconds
-// cannot overflow; 100 years is forever for a cache.
-const maxTTL = 100 * 365 * 24 * time.Hour
-
-// expiresAt is the envelope expiry of an entry written at now with ttl: 0
-// for no expiry, else rounded up to whole milliseconds so that an entry
-// never expires before its ttl.
-func expiresAt(now time.Time, ttl time.Duration) uint64 {
-	if ttl <= 0 {
-		return 0
-	}
-	ttl = min(ttl, maxTTL)
-	return uint64(now.Add(ttl + time.Millisecond - 1).UnixMilli())
-}
-
 // wrap returns value in an envelope expiring at exp.
 func wrap(value []byte, exp uint64) []byte {
 	b := make([]byte, envelopeHeader+len(value))

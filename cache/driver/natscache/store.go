@@ -61,10 +61,7 @@ func (s *store) key(k string) string {
 // too, so that callers can test for context.DeadlineExceeded whichever of
 // the client's own errors surfaced.
 func fail(ctx context.Context, op string, err error) error {
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		return fmt.Errorf("natscache: %s: %w: %w", op, cerr, err)
-	}
-	return fmt.Errorf("natscache: %s: %w", op, err)
+	return cachecore.OpError(ctx, "natscache", op, err)
 }
 
 // encode is what is stored for value with ttl.
@@ -72,7 +69,7 @@ func (s *store) encode(value []byte, ttl time.Duration) []byte {
 	if s.bucketTTL {
 		return value
 	}
-	return wrap(value, expiresAt(time.Now(), ttl))
+	return wrap(value, uint64(cachecore.ExpiresAtMilli(time.Now(), ttl)))
 }
 
 // entry is a read of one key: rev is the revision to write over (0 when
@@ -199,7 +196,7 @@ func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time
 			exp = e.exp
 		}
 		if ttl > 0 {
-			exp = expiresAt(time.Now(), ttl)
+			exp = uint64(cachecore.ExpiresAtMilli(time.Now(), ttl))
 		}
 		if !s.bucketTTL {
 			b = wrap(b, exp)

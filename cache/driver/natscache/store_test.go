@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/cachetest"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
 )
@@ -37,7 +38,7 @@ func TestKeysAreGoforjs(t *testing.T) {
 
 func TestEnvelopeRoundTripsAndExpires(t *testing.T) {
 	now := time.UnixMilli(1_000_000)
-	b := wrap([]byte("v"), expiresAt(now, time.Nanosecond))
+	b := wrap([]byte("v"), uint64(cachecore.ExpiresAtMilli(now, time.Nanosecond)))
 	if string(b[:4]) != "NCV1" || len(b) != 13 {
 		t.Fatalf("envelope = %q", b)
 	}
@@ -51,7 +52,7 @@ func TestEnvelopeRoundTripsAndExpires(t *testing.T) {
 	if v, exp := unwrap([]byte("bare")); string(v) != "bare" || exp != 0 {
 		t.Fatalf("bare value read as %q, %d", v, exp)
 	}
-	if expiresAt(now, 1<<63-1) == 0 || expiresAt(now, 0) != 0 {
+	if cachecore.ExpiresAtMilli(now, 1<<63-1) == 0 || cachecore.ExpiresAtMilli(now, 0) != 0 {
 		t.Fatal("expiresAt of forever or none")
 	}
 }

@@ -2,7 +2,6 @@ package rediscache
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,10 +47,7 @@ func rawStore(client Client) cachecore.Store {
 // too, so that callers can test for context.DeadlineExceeded whichever of
 // the client's own errors surfaced.
 func fail(ctx context.Context, op string, err error) error {
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		return fmt.Errorf("rediscache: %s: %w: %w", op, cerr, err)
-	}
-	return fmt.Errorf("rediscache: %s: %w", op, err)
+	return cachecore.OpError(ctx, "rediscache", op, err)
 }
 
 // expiration converts a ttl to what go-redis sends: 0 for no expiry, else
@@ -61,15 +57,11 @@ func expiration(ttl time.Duration) time.Duration {
 	if ttl <= 0 {
 		return 0
 	}
-	if ttl > maxTTL {
-		return maxTTL
+	if ttl > cachecore.MaxTTL {
+		return cachecore.MaxTTL
 	}
 	return (ttl + time.Millisecond - 1).Truncate(time.Millisecond)
 }
-
-// maxTTL caps lifetimes ("forever") at a value Redis accepts as a PX
-// argument added to the current time; 100 years is forever for a cache.
-const maxTTL = 100 * 365 * 24 * time.Hour
 
 func (s *store) Driver() cachecore.Driver { return cachecore.DriverRedis }
 

@@ -26,7 +26,7 @@ func TestExpirationRoundsUpAndClamps(t *testing.T) {
 		{time.Nanosecond, time.Millisecond},
 		{1500 * time.Microsecond, 2 * time.Millisecond},
 		{time.Second, time.Second},
-		{1<<63 - 1, maxTTL},
+		{1<<63 - 1, cachecore.MaxTTL},
 	} {
 		if got := expiration(c.in); got != c.want {
 			t.Errorf("expiration(%v) = %v, want %v", c.in, got, c.want)
