@@ -174,14 +174,8 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
 		return
 	}
-	bodySum, status := p.authenticate(r, name, batchResourceKey, time.Now())
-	if status != http.StatusOK {
-		http.Error(w, http.StatusText(status), status)
-		return
-	}
-	group := p.registry.GetGroup(name)
-	if group == nil {
-		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
+	group, bodySum, ok := p.authorizedGroup(w, r, name, batchResourceKey)
+	if !ok {
 		return
 	}
 	limit := int64(MaxBatchKeys)*int64(p.opts.MaxKeyBytes+binaryVarintLen+1) + int64(len(name)) + 16
@@ -208,10 +202,7 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx := r.Context()
-	if p.Context != nil {
-		ctx = p.Context(r)
-	}
+	ctx := p.requestContext(r)
 	group.Stats.ServerRequests.Add(int64(len(req.Keys)))
 	results := group.getMany(ctx, req.Keys, true)
 	out := &pb.GetManyResponse{Items: make([]*pb.GetManyItem, len(results))}
