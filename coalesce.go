@@ -229,10 +229,3 @@ func (h *httpGetter) answerFromBatch(ctx context.Context, b *getBatch, i int, in
 	// Get with 500.
 	return h.statusError(500)
 }
-
-// batchesRefused reports whether the peer refused a batch lately, and is
-// asked for keys one at a time until batchRetryInterval has passed.
-func (h *httpGetter) batchesRefused() bool {
-	until := h.noBatchUntil.Load()
-	return until != 0 && time.Now().UnixNano() < until
-}

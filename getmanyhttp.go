@@ -63,7 +63,7 @@ func (h *httpGetter) batchable(key string) bool {
 
 // getMany implements manyGetter.
 func (h *httpGetter) getMany(ctx context.Context, group string, keys []string) (items []*pb.GetManyItem, err error) {
-	if until := h.noBatchUntil.Load(); until != 0 && time.Now().UnixNano() < until {
+	if h.batchesRefused() {
 		return nil, errBatchUnsupported
 	}
 	body, err := proto.Marshal(&pb.GetManyRequest{Group: &group, Keys: keys})
@@ -89,6 +89,13 @@ func (h *httpGetter) getMany(ctx context.Context, group string, keys []string) (
 		h.noBatchUntil.Store(time.Now().Add(batchRetryInterval).UnixNano())
 	}
 	return items, err
+}
+
+// batchesRefused reports whether the peer refused a batch lately, and is
+// asked for keys one at a time until batchRetryInterval has passed.
+func (h *httpGetter) batchesRefused() bool {
+	until := h.noBatchUntil.Load()
+	return until != 0 && time.Now().UnixNano() < until
 }
 
 // decodeGetManyResponse reads the answer to a batch of keys.
