@@ -175,3 +175,22 @@ func bodyMatches(body, sum []byte) bool {
 	got := sha256.Sum256(body)
 	return hmac.Equal(got[:], sum)
 }
+
+// authorizedGroup checks the signature of a request for key of the group
+// called name and returns that group and the checksum the body must
+// have. When the request fails either check it answers it, with 401,
+// 403 or 404, and returns false. The signature covers the group and the
+// key, not the path, which depends on where the handler is mounted.
+func (p *HTTPPool) authorizedGroup(w http.ResponseWriter, r *http.Request, name, key string) (group *Group, bodySum []byte, ok bool) {
+	bodySum, status := p.authenticate(r, name, key, time.Now())
+	if status != http.StatusOK {
+		http.Error(w, http.StatusText(status), status)
+		return nil, nil, false
+	}
+	group = p.registry.GetGroup(name)
+	if group == nil {
+		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
+		return nil, nil, false
+	}
+	return group, bodySum, true
+}

@@ -25,6 +25,7 @@ type testPeer struct {
 // testCluster is a set of peers that all know each other, with a log of
 // which peer ran the Getter for which key.
 type testCluster struct {
+	t     testing.TB
 	peers []*testPeer
 
 	mu    sync.Mutex
@@ -56,7 +57,7 @@ type mount struct {
 // says; a nil m makes the pool the whole handler.
 func startClusterMounted(t *testing.T, n int, cacheBytes int64, opts *HTTPPoolOptions, gopts *GroupOptions, m *mount, load func(ctx context.Context, peer, key string, dest Sink) error) *testCluster {
 	t.Helper()
-	c := &testCluster{loads: make(map[string][]string)}
+	c := &testCluster{t: t, loads: make(map[string][]string)}
 	urls := make([]string, n)
 	for i := 0; i < n; i++ {
 		p := &testPeer{reg: NewRegistry()}
@@ -115,14 +116,20 @@ func (c *testCluster) loadsOf(key string) []string {
 	return append([]string(nil), c.loads[key]...)
 }
 
-// keysOwnedBy returns n keys that p owns and the others do not.
+// keysOwnedBy returns n keys that p owns and the others do not, or fails
+// the test.
 func (c *testCluster) keysOwnedBy(p *testPeer, n int) []string {
+	c.t.Helper()
 	var keys []string
 	for i := 0; len(keys) < n && i < 100*n+1000; i++ {
 		k := fmt.Sprintf("key-%d", i)
 		if c.owner(k) == p {
 			keys = append(keys, k)
 		}
+	}
+	// A test given fewer keys than it asked for could pass on none.
+	if len(keys) < n {
+		c.t.Fatalf("found %d keys owned by %s; want %d", len(keys), p.url, n)
 	}
 	return keys
 }

@@ -11,8 +11,8 @@ import (
 
 // Coalescing concurrent Gets into batches.
 //
-// Each peer's getter counts the requests for single keys that it has in
-// flight. A Get that finds fewer than coalesceAfter of them is sent at
+// Each peer's getter counts the requests that it has in flight, single
+// Gets and batches alike. A Get that finds fewer than coalesceAfter of them is sent at
 // once, alone, as it would be without coalescing: a request that is alone
 // never waits. A Get that finds more joins the peer's pending batch for
 // its group instead, which is sent as one batch request (getmanyhttp.go)
@@ -228,11 +228,4 @@ func (h *httpGetter) answerFromBatch(ctx context.Context, b *getBatch, i int, in
 	// The owner failed to load the key, for which it answers a single
 	// Get with 500.
 	return h.statusError(500)
-}
-
-// batchesRefused reports whether the peer refused a batch lately, and is
-// asked for keys one at a time until batchRetryInterval has passed.
-func (h *httpGetter) batchesRefused() bool {
-	until := h.noBatchUntil.Load()
-	return until != 0 && time.Now().UnixNano() < until
 }

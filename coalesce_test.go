@@ -19,6 +19,7 @@ import (
 // that Gets of them stay in flight while the test lines up others behind
 // them.
 type coalesceRig struct {
+	t             testing.TB
 	c             *testCluster
 	rc            requestCounter
 	asker, owner  *testPeer
@@ -36,7 +37,7 @@ func newCoalesceRig(t *testing.T, opts HTTPPoolOptions, answer func(w http.Respo
 	if opts.CoalesceWait == 0 {
 		opts.CoalesceWait = time.Hour
 	}
-	r := &coalesceRig{arrived: make(chan struct{}, coalesceAfter), open: make(chan struct{})}
+	r := &coalesceRig{t: t, arrived: make(chan struct{}, coalesceAfter), open: make(chan struct{})}
 	t.Cleanup(r.openGate)
 	var wrap func(p *HTTPPool, w http.ResponseWriter, req *http.Request) bool
 	if answer != nil {
@@ -59,13 +60,19 @@ func newCoalesceRig(t *testing.T, opts HTTPPoolOptions, answer func(w http.Respo
 	return r
 }
 
-// ownedKeys returns n keys with prefix that the owner owns.
+// ownedKeys returns n keys with prefix that the owner owns, or fails the
+// test: a test given fewer keys than it asked for could pass with nothing
+// coalesced.
 func (r *coalesceRig) ownedKeys(prefix string, n int) []string {
+	r.t.Helper()
 	var keys []string
 	for i := 0; len(keys) < n && i < 100*n+1000; i++ {
 		if k := fmt.Sprintf("%s%d", prefix, i); r.c.owner(k) == r.owner {
 			keys = append(keys, k)
 		}
+	}
+	if len(keys) < n {
+		r.t.Fatalf("found %d keys %s* that the owner owns; want %d", len(keys), prefix, n)
 	}
 	return keys
 }

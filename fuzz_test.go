@@ -230,33 +230,20 @@ func startScriptedPeer(f *testing.F) *scriptedPeer {
 		f.Fatal(err)
 	}
 	s := &scriptedPeer{url: "http://" + ln.Addr().String()}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.mu.Lock()
-			raw := s.raw
-			s.mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
-					return
-				}
-				c.Write(raw)
-			}()
+	wait := acceptEach(ln, func(c net.Conn) {
+		defer c.Close()
+		s.mu.Lock()
+		raw := s.raw
+		s.mu.Unlock()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
 		}
-	}()
+		c.Write(raw)
+	})
 	f.Cleanup(func() {
 		ln.Close()
-		wg.Wait()
+		wait()
 	})
 	return s
 }

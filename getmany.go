@@ -255,12 +255,11 @@ func (g *Group) loadBatch(ctx context.Context, run *manyRun, peer manyGetter, ke
 		switch item.GetStatus() {
 		case pb.GetManyItem_OK:
 			expire := item.GetExpire()
-			if expire != 0 && expire <= g.now() {
+			v, err := g.acceptRemote(peer, key, h, item.Value, expire, writes[j])
+			if err != nil {
 				break // expired on the way: load it here
 			}
-			v := viewOfOwnedBytes(item.Value)
 			g.Stats.PeerLoads.Add(1)
-			g.keepRemote(key, h, v, expire, writes[j])
 			res[i] = manyResult{v: v, expire: expire}
 			continue
 		case pb.GetManyItem_NOT_FOUND:

@@ -63,7 +63,7 @@ func (h *httpGetter) batchable(key string) bool {
 
 // getMany implements manyGetter.
 func (h *httpGetter) getMany(ctx context.Context, group string, keys []string) (items []*pb.GetManyItem, err error) {
-	if until := h.noBatchUntil.Load(); until != 0 && time.Now().UnixNano() < until {
+	if h.batchesRefused() {
 		return nil, errBatchUnsupported
 	}
 	body, err := proto.Marshal(&pb.GetManyRequest{Group: &group, Keys: keys})
@@ -89,6 +89,13 @@ func (h *httpGetter) getMany(ctx context.Context, group string, keys []string) (
 		h.noBatchUntil.Store(time.Now().Add(batchRetryInterval).UnixNano())
 	}
 	return items, err
+}
+
+// batchesRefused reports whether the peer refused a batch lately, and is
+// asked for keys one at a time until batchRetryInterval has passed.
+func (h *httpGetter) batchesRefused() bool {
+	until := h.noBatchUntil.Load()
+	return until != 0 && time.Now().UnixNano() < until
 }
 
 // decodeGetManyResponse reads the answer to a batch of keys.
@@ -174,14 +181,8 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusBadRequest), http.StatusBadRequest)
 		return
 	}
-	bodySum, status := p.authenticate(r, name, batchResourceKey, time.Now())
-	if status != http.StatusOK {
-		http.Error(w, http.StatusText(status), status)
-		return
-	}
-	group := p.registry.GetGroup(name)
-	if group == nil {
-		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
+	group, bodySum, ok := p.authorizedGroup(w, r, name, batchResourceKey)
+	if !ok {
 		return
 	}
 	limit := int64(MaxBatchKeys)*int64(p.opts.MaxKeyBytes+binaryVarintLen+1) + int64(len(name)) + 16
@@ -208,10 +209,7 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx := r.Context()
-	if p.Context != nil {
-		ctx = p.Context(r)
-	}
+	ctx := p.requestContext(r)
 	group.Stats.ServerRequests.Add(int64(len(req.Keys)))
 	results := group.getMany(ctx, req.Keys, true)
 	out := &pb.GetManyResponse{Items: make([]*pb.GetManyItem, len(results))}

@@ -353,19 +353,29 @@ func (g *Group) getFromPeer(ctx context.Context, peer ProtoGetter, key string, h
 		return ByteView{}, 0, err
 	}
 	expire := res.GetExpire()
+	v, err := g.acceptRemote(peer, key, h, res.Value, expire, writes)
+	return v, expire, err
+}
+
+// acceptRemote takes the value of key that peer, its owner, sent, with
+// its expiry, whether alone or in a batch: it fails with
+// errExpiredResponse if the value expired on the way, and otherwise
+// offers it to the hot cache and returns it. writesBefore is as for
+// populateCache.
+func (g *Group) acceptRemote(peer ProtoGetter, key string, h uint64, value []byte, expire int64, writesBefore uint64) (ByteView, error) {
 	if expire != 0 && expire <= g.now() {
-		return ByteView{}, 0, errExpiredResponse
+		return ByteView{}, errExpiredResponse
 	}
 	// Our own client unmarshals every answer into a slice of its own;
 	// another ProtoGetter may keep the slice it returned, and reuse it.
 	var v ByteView
 	if _, ours := peer.(*httpGetter); ours {
-		v = viewOfOwnedBytes(res.Value)
+		v = viewOfOwnedBytes(value)
 	} else {
-		v = viewOfBytes(res.Value)
+		v = viewOfBytes(value)
 	}
-	g.keepRemote(key, h, v, expire, writes)
-	return v, expire, nil
+	g.keepRemote(key, h, v, expire, writesBefore)
+	return v, nil
 }
 
 // keepRemote offers the hot cache a value that key's owner sent.

@@ -416,16 +416,8 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	// The signature covers the group and the key, not the path, which
-	// depends on where the handler is mounted.
-	bodySum, status := p.authenticate(r, name, key, time.Now())
-	if status != http.StatusOK {
-		http.Error(w, http.StatusText(status), status)
-		return
-	}
-	group := p.registry.GetGroup(name)
-	if group == nil {
-		http.Error(w, http.StatusText(http.StatusNotFound), http.StatusNotFound)
+	group, bodySum, ok := p.authorizedGroup(w, r, name, key)
+	if !ok {
 		return
 	}
 	switch r.Method {
@@ -437,10 +429,7 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	ctx := r.Context()
-	if p.Context != nil {
-		ctx = p.Context(r)
-	}
+	ctx := p.requestContext(r)
 	p.members.served.Add(1)
 	if r.Header.Get(handoverHeader) != "" {
 		p.serveHandover(w, group, key)
@@ -459,6 +448,15 @@ func (p *HTTPPool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeGetResponse(w, v, expire)
+}
+
+// requestContext returns the context in which to load what r asks for:
+// the pool's Context function's, if it has one.
+func (p *HTTPPool) requestContext(r *http.Request) context.Context {
+	if p.Context != nil {
+		return p.Context(r)
+	}
+	return r.Context()
 }
 
 // serveSet answers a PUT. bodySum is the SHA-256 of the body that the

@@ -23,13 +23,10 @@ type cutProxy struct {
 	conns []net.Conn // guarded by mu
 }
 
-func startCutProxy(t *testing.T, target string) *cutProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cutProxy{ln: ln, target: target}
+// acceptEach serves each connection that ln accepts with serve, in a
+// goroutine of its own, until ln is closed. The returned wait blocks
+// until the accepting loop and every serve have returned.
+func acceptEach(ln net.Listener, serve func(net.Conn)) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -42,14 +39,25 @@ func startCutProxy(t *testing.T, target string) *cutProxy {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				p.serve(c)
+				serve(c)
 			}()
 		}
 	}()
+	return wg.Wait
+}
+
+func startCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target}
+	wait := acceptEach(ln, p.serve)
 	t.Cleanup(func() {
 		ln.Close()
 		p.setCut(false) // closes every connection
-		wg.Wait()
+		wait()
 	})
 	return p
 }

@@ -104,7 +104,7 @@ func (p *testPKI) clientTransport(t *testing.T, withCert bool) *http.Transport {
 // list use https URLs.
 func startTLSCluster(t *testing.T, n int, pki *testPKI, opts HTTPPoolOptions) *testCluster {
 	t.Helper()
-	c := &testCluster{loads: make(map[string][]string)}
+	c := &testCluster{t: t, loads: make(map[string][]string)}
 	urls := make([]string, n)
 	for i := range urls {
 		p := &testPeer{reg: NewRegistry()}
