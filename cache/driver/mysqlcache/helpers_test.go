@@ -11,7 +11,6 @@ import (
 
 	"github.com/seed3c1b93bc/groupcache/cache/cachecore"
 	"github.com/seed3c1b93bc/groupcache/cache/internal/drivertest"
-	"github.com/seed3c1b93bc/groupcache/cache/internal/sqltest"
 )
 
 // startCommand starts the distribution's MariaDB server.
@@ -58,12 +57,5 @@ func testDB(t testing.TB, cfg *mysql.Config) *sql.DB {
 // the sweep off; the table is dropped with the test.
 func newTestStore(t testing.TB, db *sql.DB, ns string, base cachecore.BaseConfig) cachecore.Store {
 	t.Helper()
-	base.Prefix = ns
-	table := sqltest.TableOf(ns)
-	sqltest.DropTable(t, db, table)
-	s, err := New(Config{DB: db, Table: table, BaseConfig: base, SweepInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return target(t).NewStore(t, db, ns, base)
 }

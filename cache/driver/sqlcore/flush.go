@@ -2,6 +2,7 @@ package sqlcore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -34,19 +35,29 @@ func (s *store) FlushPrefix(ctx context.Context, prefix string) error {
 	}
 	c := call{pattern: likePrefix(s.keyText(prefix)), limit: flushBatchRows}
 	var buf [4]any
-	args := c.args(s.q.flushBatch, buf[:0])
-	for range maxFlushBatches {
-		res, err := p.flushBatch.ExecContext(ctx, args...)
+	done, err := s.deleteBatches(ctx, "flush", p.flushBatch, c.args(s.q.flushBatch, buf[:0]), flushBatchRows, maxFlushBatches)
+	if err != nil || done {
+		return err
+	}
+	return fmt.Errorf("%w: prefix %q after %d batches", ErrFlushIncomplete, prefix, maxFlushBatches)
+}
+
+// deleteBatches runs st, a delete of at most batch rows, with args until
+// a run deletes fewer than batch rows, which it reports as done, or
+// maxRuns runs have; op names the operation in its errors.
+func (s *store) deleteBatches(ctx context.Context, op string, st *sql.Stmt, args []any, batch int64, maxRuns int) (done bool, err error) {
+	for range maxRuns {
+		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
-			return s.fail(ctx, "flush", err)
+			return false, s.fail(ctx, op, err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return s.fail(ctx, "flush", err)
+			return false, s.fail(ctx, op, err)
 		}
-		if n < flushBatchRows {
-			return nil
+		if n < batch {
+			return true, nil
 		}
 	}
-	return fmt.Errorf("%w: prefix %q after %d batches", ErrFlushIncomplete, prefix, maxFlushBatches)
+	return false, nil
 }

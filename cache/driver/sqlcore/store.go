@@ -233,6 +233,26 @@ func (s *store) loadKey(text string) string {
 	return s.d.unmapKey(text)
 }
 
+// begin is the prologue of every operation on one key: it fails at once
+// on an ended ctx, then returns key's column text (see storeKey) and the
+// statements. A key that cannot be stored fails with an error wrapping
+// ErrInvalidKey before the database is contacted; an operation that only
+// reads or deletes treats it as never stored.
+func (s *store) begin(ctx context.Context, key string) (string, *prepared, error) {
+	if err := ctx.Err(); err != nil {
+		return "", nil, err
+	}
+	k, err := s.storeKey(key)
+	if err != nil {
+		return "", nil, err
+	}
+	p, err := s.statements(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return k, p, nil
+}
+
 func (s *store) Driver() cachecore.Driver { return cachecore.DriverSQL }
 
 // Ready pings the database and, on the first call that reaches it,
@@ -257,15 +277,10 @@ func (s *store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 
 // GetWithExpiry implements cachecore.ExpiryGetter.
 func (s *store) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Time, bool, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, time.Time{}, false, err
+	k, p, err := s.begin(ctx, key)
+	if errors.Is(err, ErrInvalidKey) {
+		return nil, time.Time{}, false, nil // never stored
 	}
-	k, err := s.storeKey(key)
-	if err != nil {
-		// A key that cannot be stored is never found.
-		return nil, time.Time{}, false, nil
-	}
-	p, err := s.statements(ctx)
 	if err != nil {
 		return nil, time.Time{}, false, err
 	}
@@ -294,17 +309,10 @@ func (s *store) GetWithExpiry(ctx context.Context, key string) ([]byte, time.Tim
 }
 
 func (s *store) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	k, err := s.storeKey(key)
-	if err != nil {
-		return err
-	}
 	if err := s.checkValue(value); err != nil {
 		return err
 	}
-	p, err := s.statements(ctx)
+	k, p, err := s.begin(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -326,17 +334,10 @@ func nonNil(value []byte) []byte {
 }
 
 func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	k, err := s.storeKey(key)
-	if err != nil {
-		return false, err
-	}
 	if err := s.checkValue(value); err != nil {
 		return false, err
 	}
-	p, err := s.statements(ctx)
+	k, p, err := s.begin(ctx, key)
 	if err != nil {
 		return false, err
 	}
@@ -361,14 +362,7 @@ func (s *store) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 // counter's lifetime, as goforj/cache's drivers do; an absent or expired
 // counter starts from zero.
 func (s *store) Increment(ctx context.Context, key string, delta int64, ttl time.Duration) (int64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	k, err := s.storeKey(key)
-	if err != nil {
-		return 0, err
-	}
-	p, err := s.statements(ctx)
+	k, p, err := s.begin(ctx, key)
 	if err != nil {
 		return 0, err
 	}
@@ -407,14 +401,10 @@ func (s *store) Decrement(ctx context.Context, key string, delta int64, ttl time
 }
 
 func (s *store) Delete(ctx context.Context, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	k, err := s.storeKey(key)
-	if err != nil {
+	k, p, err := s.begin(ctx, key)
+	if errors.Is(err, ErrInvalidKey) {
 		return nil // never stored
 	}
-	p, err := s.statements(ctx)
 	if err != nil {
 		return err
 	}
@@ -464,14 +454,10 @@ func (s *store) DeleteMany(ctx context.Context, keys ...string) error {
 // CompareAndDelete implements cachecore.CompareAndDeleter with one DELETE
 // conditioned on the value, which the database applies atomically.
 func (s *store) CompareAndDelete(ctx context.Context, key string, expected []byte) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	k, err := s.storeKey(key)
-	if err != nil {
+	k, p, err := s.begin(ctx, key)
+	if errors.Is(err, ErrInvalidKey) {
 		return false, nil // never stored
 	}
-	p, err := s.statements(ctx)
 	if err != nil {
 		return false, err
 	}

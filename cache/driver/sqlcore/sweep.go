@@ -76,30 +76,14 @@ func (w sweeper) round(ctx context.Context) bool {
 }
 
 // sweep deletes up to maxSweepBatches batches of expired rows, stopping
-// at the first batch that finds fewer than batch rows, and returns the
-// number of rows deleted.
-func (s *store) sweep(ctx context.Context, batch int) (int64, error) {
+// at the first batch that finds fewer than batch rows.
+func (s *store) sweep(ctx context.Context, batch int) error {
 	p, err := s.statements(ctx)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	c := call{now: time.Now().UnixMilli(), limit: int64(batch)}
 	var buf [4]any
-	args := c.args(s.q.sweepBatch, buf[:0])
-	var total int64
-	for range maxSweepBatches {
-		res, err := p.sweepBatch.ExecContext(ctx, args...)
-		if err != nil {
-			return total, s.fail(ctx, "sweep", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, s.fail(ctx, "sweep", err)
-		}
-		total += n
-		if n < int64(batch) {
-			break
-		}
-	}
-	return total, nil
+	_, err = s.deleteBatches(ctx, "sweep", p.sweepBatch, c.args(s.q.sweepBatch, buf[:0]), int64(batch), maxSweepBatches)
+	return err
 }

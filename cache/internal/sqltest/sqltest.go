@@ -138,9 +138,17 @@ func (tg Target) newStore(t testing.TB, base cachecore.BaseConfig) (db *sql.DB, 
 	t.Helper()
 	db = tg.open(t)
 	prefix = Name(t)
-	table = TableOf(prefix)
+	return db, tg.NewStore(t, db, prefix, base), TableOf(prefix), prefix
+}
+
+// NewStore returns a store on db under prefix ns, with base but for its
+// Prefix and the sweep off, on table TableOf(ns), which is dropped with
+// the test.
+func (tg Target) NewStore(t testing.TB, db *sql.DB, ns string, base cachecore.BaseConfig) cachecore.Store {
+	t.Helper()
+	table := TableOf(ns)
 	DropTable(t, db, table)
-	return db, tg.store(t, StoreConfig{DB: db, Table: table, Prefix: prefix, Base: base}), table, prefix
+	return tg.store(t, StoreConfig{DB: db, Table: table, Prefix: ns, Base: base})
 }
 
 // open returns tg.Open's pool, closed with the test.
