@@ -52,10 +52,7 @@ func newStore(db *sql.DB, d *dialect, table string) *store {
 // too, so that callers can test for context.DeadlineExceeded whichever of
 // the driver's own errors surfaced.
 func fail(ctx context.Context, op string, err error) error {
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		return fmt.Errorf("sqlcore: %s: %w: %w", op, cerr, err)
-	}
-	return fmt.Errorf("sqlcore: %s: %w", op, err)
+	return cachecore.OpError(ctx, "sqlcore", op, err)
 }
 
 // fail is the package's fail, and when err says the table is gone (dropped while the
