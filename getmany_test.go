@@ -439,3 +439,19 @@ func TestGetManyCancelledIsNotAPeerError(t *testing.T) {
 		t.Errorf("loaded by %v; want by none", got)
 	}
 }
+
+// TestBatchRequestsCountAsServedForShutdown checks that the owner counts
+// a batch request as peer traffic, as it counts a GET: Shutdown waits for
+// that count to stop moving before it stops answering handovers.
+func TestBatchRequestsCountAsServedForShutdown(t *testing.T) {
+	c := startCluster(t, 2, 1<<20, nil, nil)
+	p0, p1 := c.peers[0], c.peers[1]
+	keys := c.keysOwnedBy(p1, 4)
+	before := p1.pool.members.served.Load()
+	if err := p0.group.GetMany(context.Background(), keys, func(int, string) Sink { var s string; return StringSink(&s) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := p1.pool.members.served.Load() - before; got != 1 {
+		t.Fatalf("the owner counted %d served requests for one batch of %d keys, want 1", got, len(keys))
+	}
+}

@@ -185,6 +185,8 @@ func (p *HTTPPool) serveGetMany(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A batch is peer traffic as a GET is: Shutdown waits for it to stop.
+	p.members.served.Add(1)
 	limit := int64(MaxBatchKeys)*int64(p.opts.MaxKeyBytes+binaryVarintLen+1) + int64(len(name)) + 16
 	body, ok := readBody(w, r, limit, bodySum)
 	if !ok {
